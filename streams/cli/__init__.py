@@ -1,0 +1,1 @@
+"""The `newsalert` command line: one module per subcommand, loaded lazily by streams.cli.main."""

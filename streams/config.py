@@ -1,0 +1,94 @@
+"""Worker and pipeline settings, read from NEWSALERT_* environment variables (CLI options override).
+
+Every setting is documented in docs/configuration.md; the names here are the source of truth.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from streams.kafka.settings import KafkaSettings
+
+
+def _default_rules_dir() -> Path:
+    # A source checkout keeps the rule pack beside the package; an installed package has it in the
+    # working directory or wherever NEWSALERT_RULES_DIR points.
+    here = Path(__file__).resolve().parent.parent / "rules"
+    return here if here.is_dir() else Path("rules")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on input, so that no message or rule file can stall the worker."""
+
+    max_article_bytes: int = 1_000_000  # raw message size; larger goes to the DLQ as too_large
+    max_article_chars: int = 200_000  # text length after decoding
+    max_rules: int = 5_000
+    max_regex_length: int = 1_000
+    max_rule_file_bytes: int = 1_000_000
+    max_yaml_depth: int = 32
+    max_yaml_nodes: int = 50_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    app_id: str = "newsalert"
+    articles_topic: str = "articles"
+    alerts_topic: str = "alerts"
+    dlq_topic: str = "articles.dlq"
+    matches_topic: str = "newsalert-matches"  # internal: matches re-keyed by suppression key
+    topic_partitions: int = 4
+    topic_replication: int = 1
+    rules_dir: Path = field(default_factory=_default_rules_dir)
+    reload_rules: bool = True
+    batch_size: int = 16
+    batch_within_s: float = 0.05
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = 9108
+    metrics_path: str = "/metrics"
+    data_dir: Path = Path(".newsalert/worker")
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in ("kafka", "limits"):
+                continue
+            raw = env.get(f"NEWSALERT_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.type, raw)
+        limits = Limits(
+            **{
+                f.name: int(env[f"NEWSALERT_{f.name.upper()}"])
+                for f in fields(Limits)
+                if f"NEWSALERT_{f.name.upper()}" in env
+            }
+        )
+        values["limits"] = limits
+        values["kafka"] = KafkaSettings.from_env(env)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _convert(type_name: Any, raw: str) -> Any:
+    t = str(type_name)
+    if "int" in t:
+        return int(raw)
+    if "float" in t:
+        return float(raw)
+    if "bool" in t:
+        return raw.lower() not in ("0", "false", "no", "off")
+    if "Path" in t:
+        return Path(raw)
+    return raw

@@ -1,0 +1,297 @@
+"""The data that flows through newsalert: articles in, extractions, rule matches, alerts out.
+
+Everything here is plain, frozen, typed data with ``to_dict``/``from_dict``; no Kafka, no spaCy.
+Imports point one way: cli -> worker -> rules/extraction -> models.
+
+Offsets: every ``start``/``end`` is a character offset into ``Article.text`` (end exclusive);
+every ``token_start``/``token_end`` is a token index into the article's token list (end exclusive);
+``sentence`` is the index into ``Extraction.sentences``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ARTICLE_FIELDS = ("id", "text", "title", "url", "source", "language", "published_at")
+
+
+class ArticleError(ValueError):
+    """A message that is not a valid article. ``reason`` is a short machine-readable code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    language: str | None = None  # as given by the producer; extraction detects its own
+    published_at: str | None = None  # ISO 8601 as given
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Any, *, max_text_chars: int | None = None) -> Article:
+        """Validate a decoded JSON value as an article; raise ArticleError with a reason code."""
+        if not isinstance(data, dict):
+            raise ArticleError("not_an_object", f"expected a JSON object, got {type(data).__name__}")
+        unknown = sorted(set(data) - set(ARTICLE_FIELDS))
+        if unknown:
+            raise ArticleError("unknown_field", f"unknown field(s): {', '.join(unknown)}")
+        for key in ("id", "text"):
+            if key not in data:
+                raise ArticleError("missing_field", f"required field '{key}' is missing")
+        for key in ARTICLE_FIELDS:
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ArticleError("wrong_type", f"field '{key}' must be a string, got {type(value).__name__}")
+        if not data["id"].strip():
+            raise ArticleError("empty_field", "field 'id' is empty")
+        if not data["text"].strip():
+            raise ArticleError("empty_field", "field 'text' is empty")
+        if max_text_chars is not None and len(data["text"]) > max_text_chars:
+            raise ArticleError("too_large", f"text has {len(data['text'])} characters, limit is {max_text_chars}")
+        return cls(**{k: data.get(k) for k in ARTICLE_FIELDS})
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction: what a rule can see
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lemma: str  # lower-cased lemma
+    start: int
+    end: int
+    sentence: int
+    is_punct: bool = False
+    like_num: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    sentence: int
+    type: str  # GPE | LOC | NORP | ORG | PERSON | ...
+    id: str  # canonical id, e.g. "country:KP", "geonames:538560", "region:RU-KRS", "org:pentagon"
+    name: str  # canonical display name, e.g. "Kursk Oblast"
+    country: str | None = None  # ISO 3166-1 alpha-2 the entity belongs to (place: where; NORP: whose)
+    kind: str | None = None  # finer type: country | city | region | demonym | armed_forces | ...
+    source: str = "gazetteer"  # gazetteer | model
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    concept: str  # lexicon id, e.g. "military-personnel", "kill", "injure", "civilians"
+    text: str
+    lemma: str
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    text: str  # the quantity as written: "3.000", "bis zu 12.000", "ein paar tausend", "vier"
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    sentence: int
+    min: int
+    max: int | None  # None: open upwards ("more than 100" -> min 101, max None)
+    approximate: bool
+    counted: str | None  # category of what is counted: people | civilians | children | soldiers | ...
+    counted_text: str | None  # the noun as written ("Menschen", "Zivilisten", "troops")
+    counted_start: int | None = None
+    counted_end: int | None = None
+    event: str | None = None  # the verb in the same clause: killed | injured | deployed | missing | ...
+
+    @property
+    def value(self) -> int:
+        """The single best value: the upper bound when one is stated (up to 12,000 -> 12000)."""
+        return self.max if self.max is not None else self.min
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    article_id: str
+    language: str  # ISO 639-1, or "und" when undetermined
+    supported: bool  # False: the language has no pipeline; nothing but language/sentences is filled
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+    tokens: tuple[Token, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    concepts: tuple[ConceptMatch, ...] = ()
+    counts: tuple[Count, ...] = ()
+
+    def to_dict(self, *, with_tokens: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "article_id": self.article_id,
+            "language": self.language,
+            "supported": self.supported,
+            "sentences": [asdict(s) for s in self.sentences],
+            "entities": [asdict(e) for e in self.entities],
+            "concepts": [asdict(c) for c in self.concepts],
+            "counts": [asdict(c) for c in self.counts],
+        }
+        if with_tokens:
+            d["tokens"] = [asdict(t) for t in self.tokens]
+        return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule matches and alerts
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule matched one article. Produced by the rule engine; no suppression applied yet."""
+
+    rule_id: str
+    rule_version: str  # content hash of the rule as loaded
+    severity: str
+    tags: tuple[str, ...]
+    title: str  # the rule's title template, filled from facts
+    summary: str
+    facts: dict[str, Any]
+    evidence: tuple[Evidence, ...]
+    suppression_key: str  # filled template; "" means: no suppression, one alert per article
+    window_seconds: int  # suppression / aggregation window; 0 = none
+    min_articles: int = 1  # aggregation: alert only once this many distinct articles matched the key
+    topics: tuple[str, ...] = ()  # extra output topics from rule routing (besides the default)
+    article_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["tags"] = list(self.tags)
+        d["topics"] = list(self.topics)
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Match:
+        return cls(
+            rule_id=d["rule_id"],
+            rule_version=d["rule_version"],
+            severity=d["severity"],
+            tags=tuple(d["tags"]),
+            title=d["title"],
+            summary=d.get("summary", ""),
+            facts=dict(d["facts"]),
+            evidence=tuple(Evidence(**e) for e in d["evidence"]),
+            suppression_key=d["suppression_key"],
+            window_seconds=int(d["window_seconds"]),
+            min_articles=int(d.get("min_articles", 1)),
+            topics=tuple(d.get("topics", ())),
+            article_id=d.get("article_id", ""),
+        )
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    id: str
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    language: str | None = None
+    published_at: str | None = None
+
+    @classmethod
+    def of(cls, article: Article, language: str | None = None) -> ArticleRef:
+        return cls(
+            id=article.id,
+            url=article.url,
+            title=article.title,
+            source=article.source,
+            language=language or article.language,
+            published_at=article.published_at,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What subscribers receive. See streams/alerts/alert.schema.json for the wire format."""
+
+    alert_id: str
+    status: str  # new | update
+    revision: int  # 1 for new, +1 per update; (alert_id, revision) identifies one message
+    rule_id: str
+    rule_version: str
+    severity: str
+    tags: tuple[str, ...]
+    title: str
+    summary: str
+    facts: dict[str, Any]
+    evidence: tuple[Evidence, ...]
+    article_id: str  # the article that triggered this message
+    articles: tuple[ArticleRef, ...]
+    corroboration: int  # distinct articles that matched this event so far
+    suppression_key: str
+    first_seen: str
+    last_seen: str
+    detected_at: str
+    pipeline_version: str
+    schema_version: str = "1.0"
+    topics: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "alert_id": self.alert_id,
+            "status": self.status,
+            "revision": self.revision,
+            "rule_id": self.rule_id,
+            "rule": {"id": self.rule_id, "version": self.rule_version},
+            "severity": self.severity,
+            "tags": list(self.tags),
+            "title": self.title,
+            "summary": self.summary,
+            "facts": self.facts,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "article_id": self.article_id,
+            "articles": [a.to_dict() for a in self.articles],
+            "corroboration": self.corroboration,
+            "suppression_key": self.suppression_key,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "detected_at": self.detected_at,
+            "pipeline_version": self.pipeline_version,
+        }
