@@ -1,0 +1,1 @@
+"""Demo articles shipped as package data for ``newsalert demo`` (articles.jsonl)."""
