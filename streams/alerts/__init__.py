@@ -1,0 +1,1 @@
+"""Alerts: building alerts from rule matches, cross-article suppression and aggregation, the wire schema."""

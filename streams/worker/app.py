@@ -1,0 +1,207 @@
+"""The Faust application: two agents and one table.
+
+Topology (all topics have the same partition count):
+
+    articles ──▶ [process_articles]  decode → DLQ | extract + evaluate (batched, in a thread)
+                        │
+                        └─▶ newsalert-matches (keyed by rule + suppression key)
+                                 │
+                                 ▼
+                          [suppress_matches]  Table "suppression" (changelog: survives restarts)
+                                 │
+                                 └─▶ alerts (+ per-rule / per-severity topics), keyed by the key
+
+Re-keying the matches by suppression key puts every report of one event into one partition, so
+the table that suppresses and aggregates them is co-partitioned with its input, and updates of
+one event stay ordered on the alerts topic. One agent reads the articles: rules are data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import time
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from streams.alerts.suppression import Suppressor, state_key
+from streams.config import Settings
+from streams.delivery.routing import topics_for
+from streams.metrics import Metrics
+from streams.models import ArticleError, ArticleRef, Match
+from streams.pipeline import PIPELINE_VERSION, Pipeline
+from streams.worker.messages import SourceRecord, decode_article, dead_letter
+
+log = logging.getLogger("newsalert.worker")
+
+
+class WorkerRuntime:
+    """State the agents share: the pipeline (with its swappable rule set) and the metrics."""
+
+    def __init__(self, settings: Settings, pipeline: Pipeline, metrics: Metrics,
+                 severity_topics: dict[str, str]) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.severity_topics = severity_topics
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.started = time.time()
+        self.ready = False
+
+    def on_rules_changed(self, ruleset: Any) -> None:
+        """Called by the rule watcher thread with a fully validated new set."""
+        self.pipeline.swap_rules(ruleset)
+        self.metrics.rules_reload(True)
+        self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.source for r in ruleset.rules}))
+        log.info("rules reloaded: %d rules, version %s", len(ruleset.rules), ruleset.version)
+
+    def on_rules_error(self, errors: list[Any]) -> None:
+        """Called by the rule watcher thread when the new set is invalid: the old set keeps serving."""
+        self.metrics.rules_reload(False)
+        for err in errors:
+            log.error("rules reload rejected, old rules keep running: %s", err)
+
+
+def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistry) -> tuple[faust.App, WorkerRuntime]:
+    kafka = settings.kafka
+    app = faust.App(
+        settings.app_id,
+        broker=kafka.faust_broker_url(),
+        broker_credentials=kafka.faust_credentials(),
+        store="memory://",  # the table is rebuilt from its changelog topic on start
+        datadir=str(settings.data_dir),
+        web_enabled=False,  # metrics and health are served by streams.metrics
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        processing_guarantee="at_least_once",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        stream_wait_empty=False,
+        table_standby_replicas=0,
+        worker_redirect_stdouts=False,
+    )
+    metrics = Metrics(registry)
+    runtime = WorkerRuntime(settings, pipeline, metrics, _severity_topics())
+    ruleset = pipeline.ruleset
+    metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.source for r in ruleset.rules}))
+
+    articles_topic = app.topic(settings.articles_topic, key_type=bytes, value_type=bytes,
+                               key_serializer="raw", value_serializer="raw", partitions=settings.topic_partitions)
+    dlq_topic = app.topic(settings.dlq_topic, key_type=bytes, value_type=bytes,
+                          key_serializer="raw", value_serializer="raw")
+    matches_topic = app.topic(settings.matches_topic, key_type=str, value_type=bytes,
+                              key_serializer="raw", value_serializer="raw",
+                              partitions=settings.topic_partitions, internal=True)
+    table = app.Table("suppression", default=None, partitions=settings.topic_partitions,
+                      key_type=str, key_serializer="raw", value_serializer="json")
+    suppressor = Suppressor(table, PIPELINE_VERSION)
+    out_topics: dict[str, faust.TopicT] = {}
+
+    def out_topic(name: str) -> faust.TopicT:
+        if name not in out_topics:
+            out_topics[name] = app.topic(name, key_type=bytes, value_type=bytes,
+                                         key_serializer="raw", value_serializer="raw")
+        return out_topics[name]
+
+    loop_executor = None  # default thread pool: keeps the event loop (heartbeats, fetches) alive
+
+    @app.agent(articles_topic)
+    async def process_articles(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
+            runtime.metrics.observe_batch(len(events))
+            records = [
+                SourceRecord(e.message.topic, e.message.partition, e.message.offset,
+                             e.message.timestamp, e.message.key, e.message.value)
+                for e in events
+            ]
+            articles = []
+            for record in records:
+                try:
+                    articles.append((record, decode_article(record.value, settings.limits)))
+                except ArticleError as exc:
+                    runtime.metrics.dead_letter(exc.reason)
+                    log.warning("dead letter %s:%d@%d: %s", record.topic, record.partition, record.offset, exc)
+                    letter = dead_letter(record, exc, runtime.name)
+                    await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
+            if not articles:
+                continue
+            loop = asyncio.get_running_loop()
+            results = await loop.run_in_executor(
+                loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
+            )
+            for (record, article), result in zip(articles, results, strict=True):
+                language = result.extraction.language
+                runtime.metrics.article_consumed(language, article.source or "unknown")
+                runtime.metrics.observe_extraction(result.extraction_seconds, language)
+                if not result.extraction.supported:
+                    runtime.metrics.unsupported_language(language)
+                    log.info("article %s: unsupported language %r, passed through", article.id, language)
+                else:
+                    runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
+                ref = ArticleRef.of(article, language)
+                event_time = result.event_time(fallback=record.timestamp)
+                for match in result.matches:
+                    envelope = {
+                        "match": match.to_dict(),
+                        "article": ref.to_dict(),
+                        "event_time": event_time,
+                        "received": record.timestamp,
+                    }
+                    await matches_topic.send(key=state_key(match).encode(),
+                                             value=json.dumps(envelope, ensure_ascii=False).encode())
+                now = time.time()
+                runtime.metrics.article_processed(now)
+                runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
+
+    @app.agent(matches_topic)
+    async def suppress_matches(stream: faust.StreamT) -> None:
+        async for raw in stream:
+            envelope = json.loads(raw)
+            match = Match.from_dict(envelope["match"])
+            article = ArticleRef(**envelope["article"])
+            outcome = suppressor.observe(match, article, float(envelope["event_time"]))
+            if outcome.alert is None:
+                runtime.metrics.alert_suppressed(match.rule_id)
+                continue
+            alert = outcome.alert
+            body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
+            key = (alert.suppression_key or alert.alert_id).encode()
+            for name in topics_for(alert, default_topic=settings.alerts_topic,
+                                   severity_topics=runtime.severity_topics, rule_topics={}):
+                await out_topic(name).send(key=key, value=body)
+            runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
+
+    @app.timer(interval=5.0)
+    async def report_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            if tp.topic != settings.articles_topic:
+                continue
+            try:
+                highwater = consumer.highwater(tp)
+                position = await consumer.position(tp)
+            except Exception:  # not assigned any more during a rebalance
+                continue
+            if highwater is not None and position is not None:
+                runtime.metrics.set_consumer_lag(tp.topic, tp.partition, max(0, highwater - position))
+
+    @app.on_partitions_assigned.connect
+    async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        runtime.ready = True
+
+    return app, runtime
+
+
+def _severity_topics() -> dict[str, str]:
+    """NEWSALERT_SEVERITY_TOPICS="high=alerts.high,critical=alerts.critical"."""
+    raw = os.environ.get("NEWSALERT_SEVERITY_TOPICS", "")
+    pairs = [p.split("=", 1) for p in raw.split(",") if "=" in p]
+    return {k.strip(): v.strip() for k, v in pairs}

@@ -1,0 +1,72 @@
+"""Decoding article messages and building dead-letter records. Plain Python, no Faust."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from streams.config import Limits
+from streams.models import Article, ArticleError
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Where a message came from, for dead letters and latency."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: float  # seconds since epoch (Kafka record timestamp)
+    key: bytes | None
+    value: bytes | None
+
+
+def decode_article(value: bytes | None, limits: Limits) -> Article:
+    """Turn a raw article message into an Article, or raise ArticleError with a reason code."""
+    if value is None or len(value) == 0:
+        raise ArticleError("empty_message", "the message has no value")
+    if len(value) > limits.max_article_bytes:
+        raise ArticleError(
+            "too_large", f"message is {len(value)} bytes, limit is {limits.max_article_bytes} (NEWSALERT_MAX_ARTICLE_BYTES)"
+        )
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError("invalid_utf8", f"not UTF-8 at byte {exc.start}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArticleError("invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise ArticleError("too_deep", "JSON nesting is too deep") from exc
+    article = Article.from_dict(data, max_text_chars=limits.max_article_chars)
+    if "\x00" in article.text:
+        raise ArticleError("control_characters", "text contains NUL characters")
+    return article
+
+
+def dead_letter(record: SourceRecord, error: ArticleError, worker: str) -> dict[str, Any]:
+    """The dead-letter message: the reason, where it came from, and the original bytes intact."""
+    value = record.value or b""
+    try:
+        original: str = value.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        original = base64.b64encode(value).decode("ascii")
+        encoding = "base64"
+    return {
+        "reason": error.reason,
+        "detail": error.detail,
+        "source": {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "timestamp": record.timestamp,
+            "key": record.key.decode("utf-8", "replace") if record.key else None,
+        },
+        "value": original,
+        "value_encoding": encoding,
+        "worker": worker,
+    }
