@@ -29,13 +29,14 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
+from streams import __version__
 from streams.alerts.suppression import Suppressor, state_key
 from streams.config import Settings
-from streams.delivery.routing import topics_for
-from streams.metrics import Metrics
+from streams.delivery.routing import message_key, severity_topics_from_env, topics_for
+from streams.metrics import Metrics, install_lag_timer
 from streams.models import ArticleError, ArticleRef, Match
 from streams.pipeline import PIPELINE_VERSION, Pipeline
-from streams.worker.messages import SourceRecord, decode_article, dead_letter
+from streams.worker.messages import SourceRecord, dead_letter, decode_article
 
 log = logging.getLogger("newsalert.worker")
 
@@ -89,7 +90,8 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
         worker_redirect_stdouts=False,
     )
     metrics = Metrics(registry)
-    runtime = WorkerRuntime(settings, pipeline, metrics, _severity_topics())
+    metrics.build_info(__version__)
+    runtime = WorkerRuntime(settings, pipeline, metrics, severity_topics_from_env())
     ruleset = pipeline.ruleset
     metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.source for r in ruleset.rules}))
 
@@ -173,35 +175,16 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 continue
             alert = outcome.alert
             body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
-            key = (alert.suppression_key or alert.alert_id).encode()
+            key = message_key(alert)
             for name in topics_for(alert, default_topic=settings.alerts_topic,
                                    severity_topics=runtime.severity_topics, rule_topics={}):
                 await out_topic(name).send(key=key, value=body)
             runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
 
-    @app.timer(interval=5.0)
-    async def report_lag() -> None:
-        consumer = app.consumer
-        for tp in consumer.assignment():
-            if tp.topic != settings.articles_topic:
-                continue
-            try:
-                highwater = consumer.highwater(tp)
-                position = await consumer.position(tp)
-            except Exception:  # not assigned any more during a rebalance
-                continue
-            if highwater is not None and position is not None:
-                runtime.metrics.set_consumer_lag(tp.topic, tp.partition, max(0, highwater - position))
+    install_lag_timer(app, metrics, [settings.articles_topic])
 
     @app.on_partitions_assigned.connect
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         runtime.ready = True
 
     return app, runtime
-
-
-def _severity_topics() -> dict[str, str]:
-    """NEWSALERT_SEVERITY_TOPICS="high=alerts.high,critical=alerts.critical"."""
-    raw = os.environ.get("NEWSALERT_SEVERITY_TOPICS", "")
-    pairs = [p.split("=", 1) for p in raw.split(",") if "=" in p]
-    return {k.strip(): v.strip() for k, v in pairs}

@@ -1,0 +1,83 @@
+"""Cross-article suppression: one alert per event, then updates; replays change nothing."""
+
+from __future__ import annotations
+
+from streams.alerts.identity import alert_id
+from streams.alerts.suppression import Suppressor, standalone_alert
+from streams.models import ArticleRef, Evidence, Match
+
+
+def _match(killed: int, article: str, key: str = "civilian-casualties:city:UA-Kharkiv", window: int = 86400,
+           min_articles: int = 1) -> Match:
+    return Match(
+        rule_id="civilian-casualties",
+        rule_version="v1",
+        severity="high",
+        tags=("civilian-casualties",),
+        title="Civilians killed in Kharkiv",
+        summary="",
+        facts={"location": {"id": "city:kharkiv", "name": "Kharkiv", "country": "UA"},
+               "killed": {"value": killed, "min": killed, "max": killed, "counted": "people"}},
+        evidence=(Evidence("Four people were killed.", 0, 25),),
+        suppression_key=key,
+        window_seconds=window,
+        min_articles=min_articles,
+        article_id=article,
+    )
+
+
+def test_first_report_is_new_then_updates_escalate_counts() -> None:
+    state: dict = {}
+    s = Suppressor(state, "test")
+    first = s.observe(_match(4, "a1"), ArticleRef("a1", source="wire-a"), 1000.0)
+    second = s.observe(_match(6, "a2"), ArticleRef("a2", source="wire-b"), 1300.0)
+    third = s.observe(_match(5, "a3"), ArticleRef("a3"), 1400.0)
+    assert first.alert is not None and first.alert.status == "new" and first.alert.revision == 1
+    assert second.alert is not None and second.alert.status == "update" and second.alert.revision == 2
+    assert second.alert.alert_id == first.alert.alert_id
+    assert second.alert.corroboration == 2
+    assert second.alert.facts["killed"]["value"] == 6  # escalated 4 -> 6
+    assert third.alert is not None and third.alert.facts["killed"]["value"] == 6  # never de-escalates
+    assert [a.id for a in third.alert.articles] == ["a1", "a2", "a3"]
+    assert third.alert.first_seen < third.alert.last_seen
+
+
+def test_redelivered_article_emits_nothing() -> None:
+    s = Suppressor({}, "test")
+    assert s.observe(_match(4, "a1"), ArticleRef("a1"), 1000.0).alert is not None
+    again = s.observe(_match(4, "a1"), ArticleRef("a1"), 1000.0)
+    assert again.alert is None and again.reason == "duplicate_article"
+
+
+def test_window_expiry_starts_a_new_event_with_a_new_id() -> None:
+    s = Suppressor({}, "test")
+    first = s.observe(_match(4, "a1", window=3600), ArticleRef("a1"), 1000.0).alert
+    later = s.observe(_match(4, "a2", window=3600), ArticleRef("a2"), 1000.0 + 3600).alert
+    assert first is not None and later is not None
+    assert later.status == "new" and later.alert_id != first.alert_id
+    assert later.alert_id == alert_id("civilian-casualties", "civilian-casualties:city:UA-Kharkiv", 4600.0)
+
+
+def test_aggregation_waits_for_min_articles() -> None:
+    s = Suppressor({}, "test")
+    outcomes = [s.observe(_match(1, f"a{i}", min_articles=3), ArticleRef(f"a{i}"), 1000.0 + i) for i in range(4)]
+    assert [o.reason for o in outcomes] == ["below_threshold", "below_threshold", "new", "update"]
+    assert outcomes[2].alert is not None and outcomes[2].alert.corroboration == 3
+
+
+def test_replay_of_the_same_sequence_gives_identical_alerts() -> None:
+    def run() -> list[dict]:
+        s = Suppressor({}, "test")
+        out = []
+        for i, killed in enumerate([4, 6, 6]):
+            alert = s.observe(_match(killed, f"a{i}"), ArticleRef(f"a{i}"), 1000.0 + i * 60).alert
+            assert alert is not None
+            out.append(alert.to_dict())
+        return out
+
+    assert run() == run()
+
+
+def test_standalone_alert_ignores_min_articles_and_state() -> None:
+    alert = standalone_alert(_match(4, "a1", min_articles=5), ArticleRef("a1"), 0.0, "test")
+    assert alert.status == "new" and alert.corroboration == 1 and alert.article_id == "a1"
