@@ -110,6 +110,8 @@ class MetricsServer:
         self.server.server_close()
         self.thread.join(timeout=5)
 
+    shutdown = close  # same call under the name socketserver uses
+
 
 def start_http_server(
     registry: CollectorRegistry,

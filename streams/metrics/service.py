@@ -152,6 +152,11 @@ class Metrics:
         self.rules_last_reload_success = Gauge(
             "rules_last_reload_success_timestamp_seconds", "Unix time of the last successful "
             "rule set load or reload.", namespace=ns, registry=r)
+        self.rules_last_reload_successful = Gauge(
+            "rules_last_reload_successful", "1 when the last rule set load or reload succeeded, 0 "
+            "when it was rejected (the previous rules keep running).", namespace=ns, registry=r)
+        # the worker does not start with invalid rules, so "no rejected reload yet" is the start state
+        self.rules_last_reload_successful.set(1)
         for result in RELOAD_RESULTS:
             self.rules_reloads.labels(result=result)
 
@@ -224,6 +229,7 @@ class Metrics:
         """Call after every load or reload attempt (also the first load at start-up)."""
         result = "success" if success else "failure"
         self.rules_reloads.labels(result=result).inc()
+        self.rules_last_reload_successful.set(1 if success else 0)
         if success:
             self.rules_last_reload_success.set_to_current_time()
 

@@ -85,13 +85,18 @@ def test_reload_counters_exist_before_any_reload(registry: CollectorRegistry, me
     # rate()/increase() on the failure series needs the series to exist at 0 from the start
     assert value(registry, "newsalert_rules_reloads_total", result="failure") == 0
     assert value(registry, "newsalert_rules_reloads_total", result="success") == 0
+    assert value(registry, "newsalert_rules_last_reload_successful") == 1
 
 
 def test_failed_reload_keeps_last_success_time(registry: CollectorRegistry, metrics: Metrics) -> None:
     metrics.rules_reload(True)
     first = value(registry, "newsalert_rules_last_reload_success_timestamp_seconds")
+    assert value(registry, "newsalert_rules_last_reload_successful") == 1
     metrics.rules_reload(False)
     assert value(registry, "newsalert_rules_last_reload_success_timestamp_seconds") == first
+    assert value(registry, "newsalert_rules_last_reload_successful") == 0
+    metrics.rules_reload(True)
+    assert value(registry, "newsalert_rules_last_reload_successful") == 1
 
 
 def test_ruleset_info_shows_only_the_active_version(registry: CollectorRegistry, metrics: Metrics) -> None:
