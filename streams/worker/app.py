@@ -102,8 +102,9 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
     matches_topic = app.topic(settings.matches_topic, key_type=str, value_type=bytes,
                               key_serializer="raw", value_serializer="raw",
                               partitions=settings.topic_partitions, internal=True)
+    # JSON keys: they come back from the changelog as the same str they were written with
     table = app.Table("suppression", default=None, partitions=settings.topic_partitions,
-                      key_type=str, key_serializer="raw", value_serializer="json")
+                      schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"))
     suppressor = Suppressor(table, PIPELINE_VERSION)
     out_topics: dict[str, faust.TopicT] = {}
 
