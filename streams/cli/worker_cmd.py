@@ -55,7 +55,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     app, runtime = build_app(settings, pipeline, registry)
     install_faust_sensors(app, registry)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
-                               is_healthy=lambda: True, is_ready=lambda: runtime.ready)
+                               is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)
     watcher = None
     if settings.reload_rules:
         watcher = RuleWatcher(settings.rules_dir, on_change=runtime.on_rules_changed,
