@@ -30,7 +30,9 @@ COMPOSE_DIR = COMPOSE.parent
 
 
 def compose_schema() -> dict[str, Any]:
-    text = (importlib.resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json").read_text()
+    text = (
+        importlib.resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
+    ).read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -77,7 +79,12 @@ def test_compose_file_is_valid_against_the_compose_spec(compose: dict[str, Any])
 
 def test_check_jsonschema_cli_agrees() -> None:
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(COMPOSE),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -168,7 +175,10 @@ def test_topic_init_creates_what_the_worker_uses(services: dict[str, Any]) -> No
     assert set(created) == expected
     # One partition count for all of them, the one the workers are told.
     assert str(init["environment"]["PARTITIONS"]) == worker_env["NEWSALERT_TOPIC_PARTITIONS"]
-    assert str(services["kafka"]["environment"]["KAFKA_NUM_PARTITIONS"]) == worker_env["NEWSALERT_TOPIC_PARTITIONS"]
+    assert (
+        str(services["kafka"]["environment"]["KAFKA_NUM_PARTITIONS"])
+        == worker_env["NEWSALERT_TOPIC_PARTITIONS"]
+    )
     assert '--partitions "$PARTITIONS"' in script
 
 
@@ -193,7 +203,11 @@ def test_prometheus_gets_config_rules_and_finds_every_worker(services: dict[str,
     assert (host_dir / "newsalert-alerts.rules.yml").is_file()
     assert any(Path(r).name == "newsalert-alerts.rules.yml" for r in config["rule_files"])
     # With `--scale worker=N`, only DNS service discovery sees every replica.
-    jobs = [j for j in config["scrape_configs"] if any(s.get("names") == ["worker"] for s in j.get("dns_sd_configs", []))]
+    jobs = [
+        j
+        for j in config["scrape_configs"]
+        if any(s.get("names") == ["worker"] for s in j.get("dns_sd_configs", []))
+    ]
     assert jobs, "no scrape job discovers the worker replicas"
     port = Settings.from_env({k: str(v) for k, v in services["worker"]["environment"].items()}).metrics_port
     assert all(s["port"] == port for j in jobs for s in j["dns_sd_configs"])

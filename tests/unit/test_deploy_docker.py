@@ -290,7 +290,12 @@ def test_every_copy_source_exists_and_reaches_the_build_context(
         assert sent, f"COPY {source}: .dockerignore excludes all of it"
         leaked = [f for f in files if "__pycache__" not in f and f not in sent]
         assert not leaked, f".dockerignore drops files the image needs: {leaked[:5]}"
-    for secretish in (".venv/bin/python", ".git/config", ".newsalert/broker/server.properties", "tests/conftest.py"):
+    for secretish in (
+        ".venv/bin/python",
+        ".git/config",
+        ".newsalert/broker/server.properties",
+        "tests/conftest.py",
+    ):
         assert dockerignored(secretish, lines), f"{secretish} would be sent to the docker daemon"
 
 
