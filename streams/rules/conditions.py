@@ -1,0 +1,151 @@
+"""The condition tree of a rule (``match:``), as frozen dataclasses built by streams.rules.compiler.
+
+Leaves find things in the extraction (concepts, entities, counts, regex hits) and may bind them
+to a name (``as: actor``). Combinators join leaves (all / any / not / optional) and scopes say
+where they must lie together (same_sentence / within N tokens / article).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import re2
+
+from streams.rules.expr import Expression
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptLeaf:
+    concepts: frozenset[str]
+    binding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLeaf:
+    types: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    role: str | None = None  # place | origin
+    binding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CountLeaf:
+    counted: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    at_least: int | None = None
+    at_most: int | None = None
+    binding: str | None = None
+
+
+@dataclass(frozen=True)
+class RegexLeaf:
+    source: str
+    pattern: re2._Regexp
+    binding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotOf:
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalOf:
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class SameSentence:
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class WholeArticle:
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    tokens: int
+    child: Condition
+
+
+@dataclass(frozen=True)
+class Where:
+    child: Condition
+    expression: Expression
+
+
+Condition = (
+    ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf | AllOf | AnyOf | NotOf | OptionalOf | SameSentence
+    | WholeArticle | Within | Where
+)
+
+
+def bindings_of(cond: Condition) -> dict[str, str]:
+    """Binding name -> kind of thing bound (entity | count | concept | regex) anywhere in ``cond``.
+
+    Bindings inside ``not`` are not visible outside it and are not listed.
+    """
+    out: dict[str, str] = {}
+    _collect(cond, out)
+    return out
+
+
+def required_bindings(cond: Condition) -> set[str]:
+    """Bindings bound in every solution of ``cond`` (not under any/optional/not)."""
+    if isinstance(cond, ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf):
+        return {cond.binding} if cond.binding else set()
+    if isinstance(cond, AllOf):
+        out: set[str] = set()
+        for child in cond.children:
+            out |= required_bindings(child)
+        return out
+    if isinstance(cond, AnyOf):
+        sets = [required_bindings(c) for c in cond.children]
+        return set.intersection(*sets) if sets else set()
+    if isinstance(cond, SameSentence | WholeArticle | Within | Where):
+        return required_bindings(cond.child)
+    return set()
+
+
+def _collect(cond: Condition, out: dict[str, str]) -> None:
+    if isinstance(cond, ConceptLeaf):
+        if cond.binding:
+            out[cond.binding] = "concept"
+    elif isinstance(cond, EntityLeaf):
+        if cond.binding:
+            out[cond.binding] = "entity"
+    elif isinstance(cond, CountLeaf):
+        if cond.binding:
+            out[cond.binding] = "count"
+    elif isinstance(cond, RegexLeaf):
+        if cond.binding:
+            out[cond.binding] = "regex"
+    elif isinstance(cond, AllOf | AnyOf):
+        for child in cond.children:
+            _collect(child, out)
+    elif isinstance(cond, OptionalOf | SameSentence | WholeArticle | Within | Where):
+        _collect(cond.child, out)
+    # NotOf: bindings inside a negation never reach the facts
+
+
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "entity": ("text", "id", "name", "type", "country", "kind"),
+    "count": ("text", "value", "min", "max", "counted", "event", "approximate"),
+    "concept": ("text", "concept", "lemma"),
+    "regex": ("text",),
+    "article": ("id", "language", "source", "title", "url"),
+}

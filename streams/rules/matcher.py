@@ -1,0 +1,286 @@
+"""Evaluate a condition tree on one extraction: every way it can be satisfied, with bindings.
+
+Called by RuleSet.evaluate for each candidate rule. A *solution* is a set of bindings (name ->
+entity/count/concept/regex hit) plus the items that satisfied the leaves (for evidence and for
+``within`` distances). Regions restrict where leaves look: a set of sentence indices, or the whole
+article (None). Cost is bounded: at most MAX_SOLUTIONS solutions per node.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from streams.models import ConceptMatch, Count, Entity, Extraction
+from streams.rules.conditions import (
+    AllOf,
+    AnyOf,
+    ConceptLeaf,
+    Condition,
+    CountLeaf,
+    EntityLeaf,
+    NotOf,
+    OptionalOf,
+    RegexLeaf,
+    SameSentence,
+    Where,
+    WholeArticle,
+    Within,
+)
+from streams.rules.roles import has_role
+
+MAX_SOLUTIONS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class RegexHit:
+    text: str
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    sentence: int
+
+
+Item = Entity | Count | ConceptMatch | RegexHit
+Region = frozenset[int] | None  # sentence indices; None = whole article
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    bindings: tuple[tuple[str, Item], ...]  # sorted by name
+    items: tuple[Item, ...]  # every item that satisfied a leaf, including bound ones
+
+    def binding_map(self) -> dict[str, Item]:
+        return dict(self.bindings)
+
+
+EMPTY = Solution((), ())
+
+
+def facts_of(item: Item) -> dict[str, Any]:
+    """The attributes of a bound item, as they appear in Match.facts and expressions."""
+    if isinstance(item, Entity):
+        return {"text": item.text, "id": item.id, "name": item.name, "type": item.type,
+                "country": item.country, "kind": item.kind}
+    if isinstance(item, Count):
+        return {"text": item.text, "value": item.value, "min": item.min, "max": item.max,
+                "counted": item.counted, "event": item.event, "approximate": item.approximate}
+    if isinstance(item, ConceptMatch):
+        return {"text": item.text, "concept": item.concept, "lemma": item.lemma}
+    return {"text": item.text}
+
+
+@dataclass
+class ExtractionView:
+    """One extraction, indexed for fast lookups. Built once per article by RuleSet.evaluate."""
+
+    extraction: Extraction
+    article: Mapping[str, Any]  # article.* attributes for expressions
+    lists: Mapping[str, Sequence[Any]]
+    _facts: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def concepts_by_id(self) -> dict[str, list[ConceptMatch]]:
+        out: dict[str, list[ConceptMatch]] = defaultdict(list)
+        for c in self.extraction.concepts:
+            out[c.concept].append(c)
+        return out
+
+    @cached_property
+    def sentence_token_starts(self) -> list[int]:
+        return [s.token_start for s in self.extraction.sentences]
+
+    def facts(self, item: Item) -> dict[str, Any]:
+        key = id(item)
+        f = self._facts.get(key)
+        if f is None:
+            f = self._facts[key] = facts_of(item)
+        return f
+
+    def env(self, sol: Solution) -> dict[str, Any]:
+        env: dict[str, Any] = {name: self.facts(item) for name, item in sol.bindings}
+        env["article"] = self.article
+        return env
+
+    def sentence_of_offset(self, offset: int) -> int:
+        for i, s in enumerate(self.extraction.sentences):
+            if s.start <= offset < s.end:
+                return i
+        return max(0, len(self.extraction.sentences) - 1)
+
+
+def _in(region: Region, sentence: int) -> bool:
+    return region is None or sentence in region
+
+
+def _join(a: Solution, b: Solution) -> Solution | None:
+    """Both solutions together, or None when they bind one name to different items."""
+    if not b.bindings:
+        return Solution(a.bindings, a.items + b.items)
+    if not a.bindings:
+        return Solution(b.bindings, a.items + b.items)
+    merged = dict(a.bindings)
+    for name, item in b.bindings:
+        have = merged.get(name)
+        if have is None:
+            merged[name] = item
+        elif have is not item and have != item:
+            return None
+    return Solution(tuple(sorted(merged.items(), key=lambda kv: kv[0])), a.items + b.items)
+
+
+def _leaf(item: Item, binding: str | None) -> Solution:
+    return Solution(((binding, item),) if binding else (), (item,))
+
+
+def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> list[Solution]:
+    """Every solution of ``cond`` inside ``region`` (capped at MAX_SOLUTIONS, in text order)."""
+    out: list[Solution]
+    if isinstance(cond, ConceptLeaf):
+        out = []
+        for concept in sorted(cond.concepts):
+            out.extend(_leaf(c, cond.binding) for c in view.concepts_by_id.get(concept, ()) if _in(region, c.sentence))
+        if len(cond.concepts) > 1:
+            out.sort(key=lambda s: s.items[0].start)
+        return out[:MAX_SOLUTIONS]
+    if isinstance(cond, EntityLeaf):
+        return [_leaf(e, cond.binding) for e in view.extraction.entities if _in(region, e.sentence) and _entity_ok(cond, e, view)][:MAX_SOLUTIONS]
+    if isinstance(cond, CountLeaf):
+        return [_leaf(c, cond.binding) for c in view.extraction.counts if _in(region, c.sentence) and _count_ok(cond, c)][:MAX_SOLUTIONS]
+    if isinstance(cond, RegexLeaf):
+        return _regex(cond, view, region)
+    if isinstance(cond, AllOf):
+        return _all(cond.children, view, region)
+    if isinstance(cond, AnyOf):
+        out = []
+        for child in cond.children:
+            out.extend(evaluate(child, view, region))
+            if len(out) >= MAX_SOLUTIONS:
+                break
+        return out[:MAX_SOLUTIONS]
+    if isinstance(cond, NotOf):
+        return [] if evaluate(cond.child, view, region) else [EMPTY]
+    if isinstance(cond, OptionalOf):
+        return evaluate(cond.child, view, region) or [EMPTY]
+    if isinstance(cond, SameSentence):
+        out = []
+        sentences: Iterable[int] = range(len(view.extraction.sentences)) if region is None else sorted(region)
+        for i in sentences:
+            out.extend(evaluate(cond.child, view, frozenset((i,))))
+            if len(out) >= MAX_SOLUTIONS:
+                break
+        return out[:MAX_SOLUTIONS]
+    if isinstance(cond, WholeArticle):
+        return evaluate(cond.child, view, None)
+    if isinstance(cond, Within):
+        return [s for s in evaluate(cond.child, view, region) if _spread(s.items) <= cond.tokens]
+    if isinstance(cond, Where):
+        return [s for s in evaluate(cond.child, view, region) if cond.expression.evaluate(view.env(s), view.lists)]
+    raise TypeError(f"unknown condition {type(cond).__name__}")  # pragma: no cover
+
+
+def _all(children: Sequence[Condition], view: ExtractionView, region: Region) -> list[Solution]:
+    # Negations and optionals see the region only; check negations first (cheap rejection), join
+    # the required children in order, then widen with optionals.
+    required = [c for c in children if not isinstance(c, NotOf | OptionalOf)]
+    for child in children:
+        if isinstance(child, NotOf) and evaluate(child.child, view, region):
+            return []
+    sols = [EMPTY]
+    for child in required:
+        found = evaluate(child, view, region)
+        if not found:
+            return []
+        nxt: list[Solution] = []
+        for a in sols:
+            for b in found:
+                j = _join(a, b)
+                if j is not None:
+                    nxt.append(j)
+                    if len(nxt) >= MAX_SOLUTIONS:
+                        break
+            if len(nxt) >= MAX_SOLUTIONS:
+                break
+        if not nxt:
+            return []
+        sols = nxt
+    for child in children:
+        if not isinstance(child, OptionalOf):
+            continue
+        found = evaluate(child.child, view, region)
+        if not found:
+            continue
+        widened: list[Solution] = []
+        for a in sols:
+            joined = [j for b in found if (j := _join(a, b)) is not None]
+            widened.extend(joined or [a])
+        sols = widened[:MAX_SOLUTIONS]
+    return sols
+
+
+def _spread(items: Sequence[Item]) -> int:
+    """Tokens between the end of the first item and the start of the last one (0 if adjacent)."""
+    if len(items) < 2:
+        return 0
+    return max(0, max(i.token_start for i in items) - min(i.token_end for i in items))
+
+
+def _entity_ok(cond: EntityLeaf, e: Entity, view: ExtractionView) -> bool:
+    if cond.types and e.type not in cond.types:
+        return False
+    if cond.ids and e.id not in cond.ids:
+        return False
+    if cond.countries and (e.country or "") not in cond.countries:
+        return False
+    if cond.kinds and (e.kind or "") not in cond.kinds:
+        return False
+    return not (cond.role and not has_role(view.extraction, e, cond.role))
+
+
+def _count_ok(cond: CountLeaf, c: Count) -> bool:
+    if cond.counted and (c.counted or "") not in cond.counted:
+        return False
+    if cond.events and (c.event or "") not in cond.events:
+        return False
+    if cond.at_least is not None and c.value < cond.at_least:
+        return False
+    return not (cond.at_most is not None and c.value > cond.at_most)
+
+
+def _regex(cond: RegexLeaf, view: ExtractionView, region: Region) -> list[Solution]:
+    ex = view.extraction
+    spans: list[tuple[int, int]]
+    if ex.sentences:
+        idx = range(len(ex.sentences)) if region is None else sorted(region)
+        spans = [(ex.sentences[i].start, ex.sentences[i].end) for i in idx if i < len(ex.sentences)]
+    else:
+        spans = [(0, len(ex.text))]
+    out: list[Solution] = []
+    for start, end in spans:
+        for m in cond.pattern.finditer(ex.text, start, end):
+            if m.end() == m.start():
+                continue
+            sent = view.sentence_of_offset(m.start())
+            tstart, tend = _token_span(ex, m.start(), m.end(), sent)
+            out.append(_leaf(RegexHit(m.group(0), m.start(), m.end(), tstart, tend, sent), cond.binding))
+            if len(out) >= MAX_SOLUTIONS:
+                return out
+    return out
+
+
+def _token_span(ex: Extraction, start: int, end: int, sentence: int) -> tuple[int, int]:
+    if not ex.tokens or not ex.sentences:
+        return (0, 0)
+    s = ex.sentences[sentence]
+    ts = te = s.token_start
+    for i in range(s.token_start, s.token_end):
+        t = ex.tokens[i]
+        if t.end <= start:
+            ts = i + 1
+        if t.start < end:
+            te = i + 1
+    return (ts, max(te, ts))

@@ -1,0 +1,154 @@
+"""Presearcher: skip rules whose requirements are absent from an article (like Lucene Monitor).
+
+At load time each rule is reduced to *clauses*: sets of terms of which at least one must occur in
+the extraction for the rule to possibly match (``c:kill``, ``t:NORP``, ``ctry:KP``, ``ce:killed``,
+``lang:de`` ...). The rule is indexed under the terms of its most selective clause. At evaluation
+the article's own terms select the candidate rules through the index; the remaining clauses are
+checked with cheap set operations; only then is the condition tree evaluated. The cost per
+article grows with the number of its terms and of the rules that can actually match, not with
+the size of the rule set.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from streams.models import Article, Extraction
+from streams.rules.conditions import (
+    AllOf,
+    AnyOf,
+    ConceptLeaf,
+    Condition,
+    CountLeaf,
+    EntityLeaf,
+    NotOf,
+    OptionalOf,
+    RegexLeaf,
+    SameSentence,
+    Where,
+    WholeArticle,
+    Within,
+)
+
+Clause = frozenset[str]
+
+# How selective a kind of term is (higher: fewer articles have it). Used to pick the anchor clause.
+_WEIGHT = {"id": 7, "ctry": 6, "src": 6, "c": 5, "ce": 4, "cc": 3, "k": 2, "count": 2, "t": 1, "lang": 0}
+
+
+def clauses_of(cond: Condition) -> list[Clause]:
+    """Necessary conditions of ``cond``: each clause needs at least one of its terms present."""
+    if isinstance(cond, ConceptLeaf):
+        return [frozenset(f"c:{c}" for c in cond.concepts)]
+    if isinstance(cond, EntityLeaf):
+        out = []
+        if cond.ids:
+            out.append(frozenset(f"id:{i}" for i in cond.ids))
+        if cond.countries:
+            out.append(frozenset(f"ctry:{c}" for c in cond.countries))
+        if cond.kinds:
+            out.append(frozenset(f"k:{k}" for k in cond.kinds))
+        if cond.types:
+            out.append(frozenset(f"t:{t}" for t in cond.types))
+        return out or [frozenset({"entity"})]
+    if isinstance(cond, CountLeaf):
+        out = []
+        if cond.events:
+            out.append(frozenset(f"ce:{e}" for e in cond.events))
+        if cond.counted:
+            out.append(frozenset(f"cc:{c}" for c in cond.counted))
+        return out or [frozenset({"count"})]
+    if isinstance(cond, RegexLeaf | NotOf | OptionalOf):
+        return []
+    if isinstance(cond, AllOf):
+        clauses: list[Clause] = []
+        for child in cond.children:
+            clauses.extend(clauses_of(child))
+        return _dedupe(clauses)
+    if isinstance(cond, AnyOf):
+        picked: set[str] = set()
+        for child in cond.children:
+            child_clauses = clauses_of(child)
+            if not child_clauses:
+                return []  # one alternative needs nothing indexable
+            picked |= best_clause(child_clauses)
+        return [frozenset(picked)]
+    if isinstance(cond, SameSentence | WholeArticle | Within | Where):
+        return clauses_of(cond.child)
+    return []  # pragma: no cover
+
+
+def _dedupe(clauses: Iterable[Clause]) -> list[Clause]:
+    seen: list[Clause] = []
+    for c in clauses:
+        if c not in seen:
+            seen.append(c)
+    return seen
+
+
+def _score(clause: Clause) -> tuple[int, int]:
+    weakest = min(_WEIGHT.get(t.split(":", 1)[0], 1) for t in clause)
+    return (weakest, -len(clause))
+
+
+def best_clause(clauses: Sequence[Clause]) -> Clause:
+    return max(clauses, key=_score)
+
+
+def article_terms(extraction: Extraction, article: Article) -> frozenset[str]:
+    """The terms of one article; called once per article by RuleSet.evaluate."""
+    terms: set[str] = {f"lang:{extraction.language}"}
+    if article.source:
+        terms.add(f"src:{article.source.lower()}")
+    if extraction.entities:
+        terms.add("entity")
+    for e in extraction.entities:
+        terms.add(f"t:{e.type}")
+        terms.add(f"id:{e.id}")
+        if e.country:
+            terms.add(f"ctry:{e.country}")
+        if e.kind:
+            terms.add(f"k:{e.kind}")
+    for c in extraction.concepts:
+        terms.add(f"c:{c.concept}")
+    if extraction.counts:
+        terms.add("count")
+    for n in extraction.counts:
+        if n.event:
+            terms.add(f"ce:{n.event}")
+        if n.counted:
+            terms.add(f"cc:{n.counted}")
+    return frozenset(terms)
+
+
+@dataclass(frozen=True)
+class Presearcher:
+    """Index from term to rule positions; ``always`` holds rules with nothing to index."""
+
+    index: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+    clauses: tuple[tuple[Clause, ...], ...]  # per rule position
+
+    @classmethod
+    def build(cls, rule_clauses: Sequence[Sequence[Clause]]) -> Presearcher:
+        """Called once per RuleSet, with the clauses of each rule in rule order."""
+        index: dict[str, list[int]] = defaultdict(list)
+        always: list[int] = []
+        for pos, clauses in enumerate(rule_clauses):
+            if not clauses:
+                always.append(pos)
+                continue
+            for term in best_clause(clauses):
+                index[term].append(pos)
+        return cls({t: tuple(p) for t, p in index.items()}, tuple(always), tuple(tuple(c) for c in rule_clauses))
+
+    def candidates(self, terms: frozenset[str]) -> list[int]:
+        """Positions of the rules that may match an article with these terms, in rule order."""
+        found: set[int] = set(self.always)
+        for term in terms:
+            hit = self.index.get(term)
+            if hit:
+                found.update(hit)
+        return sorted(p for p in found if all(not clause.isdisjoint(terms) for clause in self.clauses[p]))

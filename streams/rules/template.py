@@ -1,0 +1,88 @@
+"""Title, summary and suppression-key templates: ``"{actor.name} troops deployed to {location.name}"``.
+
+``{binding.attribute}`` is replaced by the fact; ``{rule}`` by the rule id; ``{name|fallback}`` gives
+the text to use when the fact is missing (otherwise ``?`` in titles, ``-`` in keys); ``{{`` and
+``}}`` are literal braces. Parsed once at load time; names are checked against the rule's bindings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+_NAME = re2.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class TemplateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    parts: tuple[str, ...]
+    fallback: str | None
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    pieces: tuple[str | Field, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        pieces: list[str | Field] = []
+        buf: list[str] = []
+        i = 0
+        n = len(text)
+        while i < n:
+            c = text[i]
+            if c == "{" and text[i + 1 : i + 2] == "{":
+                buf.append("{")
+                i += 2
+            elif c == "}" and text[i + 1 : i + 2] == "}":
+                buf.append("}")
+                i += 2
+            elif c == "{":
+                end = text.find("}", i + 1)
+                if end < 0:
+                    raise TemplateError(f"unclosed '{{' at column {i + 1}")
+                inner = text[i + 1 : end]
+                name, sep, fallback = inner.partition("|")
+                name = name.strip()
+                if not _NAME.match(name):
+                    raise TemplateError(f"'{{{inner}}}' is not a field name like {{actor.name}} (column {i + 1})")
+                if buf:
+                    pieces.append("".join(buf))
+                    buf = []
+                pieces.append(Field(tuple(name.split(".")), fallback if sep else None))
+                i = end + 1
+            elif c == "}":
+                raise TemplateError(f"single '}}' at column {i + 1}; write '}}}}' for a literal brace")
+            else:
+                buf.append(c)
+                i += 1
+        if buf:
+            pieces.append("".join(buf))
+        return cls(text, tuple(pieces))
+
+    def fields(self) -> list[Field]:
+        return [p for p in self.pieces if isinstance(p, Field)]
+
+    def render(self, env: Mapping[str, Any], missing: str = "?") -> str:
+        """Fill the template from ``env`` (binding -> attributes, plus ``rule``)."""
+        out: list[str] = []
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            value: Any = env.get(piece.parts[0])
+            for part in piece.parts[1:]:
+                value = value.get(part) if isinstance(value, Mapping) else None
+            if value is None or isinstance(value, Mapping):
+                out.append(piece.fallback if piece.fallback is not None else missing)
+            else:
+                out.append(str(value))
+        return "".join(out)
