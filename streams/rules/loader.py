@@ -108,7 +108,8 @@ def _parse_files(directory: Path, limits: Limits, errors: list[RuleError]) -> _P
     return parsed
 
 
-def _build(directory: Path, limits: Limits) -> tuple[RuleSet | None, list[RuleError]]:
+def build_ruleset(directory: Path, limits: Limits) -> tuple[RuleSet | None, list[RuleError]]:
+    """The RuleSet and no errors, or None and every error; never raises for bad rule files."""
     errors: list[RuleError] = []
     parsed = _parse_files(directory, limits, errors)
     compiler = Compiler(parsed.lists, parsed.macros, limits)
@@ -207,7 +208,7 @@ def _build(directory: Path, limits: Limits) -> tuple[RuleSet | None, list[RuleEr
 
 def load_ruleset(directory: Path, limits: Limits | None = None) -> RuleSet:
     """Load and validate every rule file in ``directory``; raise RuleSetError with all errors."""
-    ruleset, errors = _build(Path(directory), limits or Limits())
+    ruleset, errors = build_ruleset(Path(directory), limits or Limits())
     if errors or ruleset is None:
         raise RuleSetError(errors)
     return ruleset
@@ -215,5 +216,5 @@ def load_ruleset(directory: Path, limits: Limits | None = None) -> RuleSet:
 
 def check_rules(directory: Path, limits: Limits | None = None) -> list[RuleError]:
     """Every error in the rule directory (empty list: the set loads)."""
-    _, errors = _build(Path(directory), limits or Limits())
+    _, errors = build_ruleset(Path(directory), limits or Limits())
     return errors
