@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from streams.config import Limits
-from streams.models import Article, ArticleError
+from streams.models import ARTICLE_FIELDS, Article, ArticleError
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,26 @@ def decode_article(value: bytes | None, limits: Limits) -> Article:
         raise ArticleError("invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from exc
     except RecursionError as exc:
         raise ArticleError("too_deep", "JSON nesting is too deep") from exc
+    except ValueError as exc:  # e.g. an integer literal longer than Python's int_max_str_digits
+        raise ArticleError("invalid_json", f"unreadable value: {exc}") from exc
     article = Article.from_dict(data, max_text_chars=limits.max_article_chars)
+    for name in ARTICLE_FIELDS:
+        field_value = getattr(article, name)
+        if field_value is not None and _has_lone_surrogate(field_value):
+            # JSON may escape lone UTF-16 surrogates ("\\ud800"): such a string cannot be encoded
+            # again for the matches topic, the alerts or the metrics' labels
+            raise ArticleError("invalid_unicode", f"field '{name}' contains an unpaired surrogate escape")
     if "\x00" in article.text:
         raise ArticleError("control_characters", "text contains NUL characters")
     return article
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def dead_letter(record: SourceRecord, error: ArticleError, worker: str) -> dict[str, Any]:

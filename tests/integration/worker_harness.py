@@ -8,9 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,12 @@ class WorkerHarness:
         return env
 
     def start_worker(self, *, wait_ready: float = 90.0) -> tuple[subprocess.Popen[bytes], int]:
+        proc, port = self.spawn_worker()
+        self.wait_ready(proc, port, timeout=wait_ready)
+        return proc, port
+
+    def spawn_worker(self) -> tuple[subprocess.Popen[bytes], int]:
+        """Launch a worker without waiting for it (several can start at once); see wait_ready."""
         port = free_port()
         log = self.tmp / f"worker-{port}.log"
         with open(log, "wb") as fh:
@@ -79,18 +87,27 @@ class WorkerHarness:
                 cwd=str(ROOT),
             )
         self.procs.append((proc, port, log))
-        deadline = time.monotonic() + wait_ready
+        return proc, port
+
+    def wait_ready(self, proc: subprocess.Popen[bytes], port: int, *, timeout: float = 90.0) -> None:
+        """Poll /readyz (partitions assigned) until 200; fail with the log tail if the worker dies."""
+        log = next(lg for p, _, lg in self.procs if p is proc)
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise AssertionError(f"worker exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as resp:
                     if resp.status == 200:
-                        return proc, port
+                        return
             except OSError:
                 pass
-            time.sleep(0.3)
-        raise AssertionError(f"worker not ready within {wait_ready}s:\n{log.read_text()[-4000:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"worker not ready within {timeout}s:\n{log.read_text()[-4000:]}")
+
+    def consumed(self, port: int) -> float:
+        """Valid articles this worker process has finished (newsalert_articles_consumed_total)."""
+        return metric_value(port, "newsalert_articles_consumed_total")
 
     def stop_worker(self, proc: subprocess.Popen[bytes], *, kill: bool = False, timeout: float = 30) -> None:
         if proc.poll() is None:
@@ -118,3 +135,150 @@ class WorkerHarness:
             producer.flush(30)
         finally:
             producer.close()
+
+
+def metric_value(port: int, name: str, timeout: float = 2.0, **labels: str) -> float:
+    """Sum of the samples called ``name`` (e.g. ``newsalert_articles_consumed_total``) on a worker's
+    /metrics whose labels include ``labels``; 0.0 when there are none; raises OSError if unreachable."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=timeout) as resp:
+        text = resp.read().decode()
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                total += sample.value
+    return total
+
+
+class TopicCollector:
+    """Reads a topic from the beginning in a background thread and keeps every decoded value with
+    the wall-clock time it arrived. Start it after the topic exists (a worker creates its topics),
+    so that the broker does not auto-create it with one partition."""
+
+    def __init__(self, bootstrap: str, topic: str,
+                 decode: Callable[[bytes], Any] = lambda b: json.loads(b)) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.decode = decode
+        self._records: list[tuple[float, Any]] = []
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"collect-{topic}", daemon=True)
+        self.error: BaseException | None = None
+
+    def start(self) -> TopicCollector:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def __enter__(self) -> TopicCollector:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        from kafka import KafkaConsumer
+
+        try:
+            consumer = KafkaConsumer(
+                self.topic, bootstrap_servers=[self.bootstrap], auto_offset_reset="earliest",
+                enable_auto_commit=False, group_id=None, fetch_max_wait_ms=20,
+                max_partition_fetch_bytes=4 * 1024 * 1024,
+                metadata_max_age_ms=2000,  # see partitions a worker adds soon
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported to the waiting test
+            self.error = exc
+            return
+        try:
+            while not self._stop.is_set():
+                for records in consumer.poll(timeout_ms=100).values():
+                    now = time.time()
+                    decoded = [(now, self.decode(r.value)) for r in records]
+                    with self._changed:
+                        self._records.extend(decoded)
+                        self._changed.notify_all()
+        except BaseException as exc:  # noqa: BLE001
+            self.error = exc
+        finally:
+            consumer.close()
+
+    def records(self) -> list[tuple[float, Any]]:
+        """(arrival time, value) pairs so far, in arrival order."""
+        with self._lock:
+            return list(self._records)
+
+    def values(self) -> list[Any]:
+        with self._lock:
+            return [v for _, v in self._records]
+
+    def wait_for(self, done: Callable[[list[Any]], bool], timeout: float) -> bool:
+        """Block until ``done(values)`` is true or the deadline passes; return the last verdict."""
+        deadline = time.monotonic() + timeout
+        while True:
+            values = self.values()
+            if done(values):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or self.error is not None:
+                return False
+            with self._changed:
+                self._changed.wait(min(left, 0.5))
+
+
+class RatePublisher:
+    """Publishes items to a topic at a fixed rate from a background thread (``rate`` None: as fast
+    as possible), remembering when each was handed to the producer. Survives a broker restart:
+    the producer retries until ``delivery_timeout_ms``."""
+
+    def __init__(self, bootstrap: str, topic: str, items: Iterable[dict[str, Any] | bytes],
+                 rate: float | None = None, key: Callable[[dict[str, Any] | bytes], bytes] | None = None) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.items = list(items)
+        self.rate = rate
+        self.key = key or (lambda item: item.get("id", "x").encode() if isinstance(item, dict) else b"raw")
+        self.sent_at: list[float] = []
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"publish-{topic}", daemon=True)
+
+    def start(self) -> RatePublisher:
+        self._thread.start()
+        return self
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until every item was sent and acknowledged; True when done."""
+        self._thread.join(timeout)
+        if self.error is not None:
+            raise AssertionError(f"publishing failed: {self.error!r}") from self.error
+        return not self._thread.is_alive()
+
+    @property
+    def sent(self) -> int:
+        return len(self.sent_at)
+
+    def _run(self) -> None:
+        producer = KafkaProducer(bootstrap_servers=[self.bootstrap], linger_ms=0, retries=1_000_000,
+                                 retry_backoff_ms=200, delivery_timeout_ms=120_000, request_timeout_ms=10_000,
+                                 max_block_ms=120_000, max_request_size=4 * 1024 * 1024)
+        try:
+            start = time.monotonic()
+            for i, item in enumerate(self.items):
+                if self.rate:
+                    delay = start + i / self.rate - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                value = item if isinstance(item, bytes) else json.dumps(item, ensure_ascii=False).encode()
+                self.sent_at.append(time.time())
+                producer.send(self.topic, key=self.key(item), value=value)
+            producer.flush(120)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by join()
+            self.error = exc
+        finally:
+            producer.close(10)
