@@ -1,9 +1,13 @@
 """Entity roles that rules can ask for (``entity: {role: place}``), decided from nearby words.
 
-- place:  the entity follows a locative or directional preposition, with at most three words
-          between and no punctuation ("in Charkiw", "in die Region Kursk", "to the city of Kharkiv").
-- origin: the entity follows "aus"/"von"/"from" with at most two words between ("Truppen aus
-          Nordkorea", "soldiers from North Korea").
+- place:  the entity follows a locative or directional preposition ("in Charkiw", "nach Litauen",
+          "to Poland"). Up to five words may stand between if each is an article, a place noun
+          ("in die Region Kursk", "in the city of Kharkiv", "in der Nähe von Kiew"), "von"/"of",
+          or an adjective ("in der ostukrainischen Stadt Charkiw", "in the eastern Ukrainian
+          city of Kharkiv"). A German genitive ("nahe der Frontlinien der Ukraine") or a source
+          ("nach Angaben der Ukraine") is not a place.
+- origin: the entity follows "aus"/"von"/"from", with the same words allowed between
+          ("Truppen aus Nordkorea", "soldiers from North Korea").
 - actor:  the entity is not a place in the sense above (it may be the one acting: "Nordkorea
           schickt Truppen", "North Korean troops").
 Called by the matcher for entity leaves that have a role.
@@ -23,13 +27,25 @@ ORIGIN_WORDS: dict[str, frozenset[str]] = {
     "de": frozenset({"aus", "von", "vom"}),
     "en": frozenset({"from"}),
 }
-_GAP = {"place": 3, "origin": 2}
+MAX_GAP = 5
+ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "the", "a", "an"})
+CONNECTORS = frozenset({"von", "of"})
+PLACE_NOUNS = frozenset({
+    "region", "gebiet", "gebiete", "grenzregion", "grenzgebiet", "stadt", "hauptstadt", "großstadt", "hafenstadt",
+    "küstenstadt", "frontstadt", "kleinstadt", "metropole", "provinz", "oblast", "dorf", "ort", "ortschaft",
+    "umgebung", "nähe", "raum", "bezirk", "kreis", "landkreis", "bundesstaat", "teilrepublik", "republik",
+    "hafen", "stadtteil", "vorort", "vororten", "territorium", "halbinsel", "insel",
+    "city", "town", "village", "province", "capital", "area", "district", "outskirts", "vicinity", "state",
+    "port", "territory", "peninsula", "island", "suburb", "suburbs", "republic", "oblast", "county",
+})
+_EN_ADJ_SUFFIXES = ("ern", "ian", "ese", "ish", "al", "ic", "ed", "ine")
 _QUOTES = frozenset("\"'„“”‚‘’«»‹›")
 _WORD = re2.compile(r"[\pL\pN]+|[^\pL\pN\s]")
 
 
 def _words_before(ex: Extraction, e: Entity, n: int) -> list[str]:
-    """Up to ``n`` lower-cased tokens before the entity in its sentence, nearest first."""
+    """Up to ``n`` tokens before the entity in its sentence, nearest first, as written
+    (quotes skipped, other punctuation as ",")."""
     if ex.tokens:
         first = ex.sentences[e.sentence].token_start if ex.sentences and e.sentence < len(ex.sentences) else 0
         out: list[str] = []
@@ -39,11 +55,22 @@ def _words_before(ex: Extraction, e: Entity, n: int) -> list[str]:
             i -= 1
             if t.text in _QUOTES:
                 continue
-            out.append("," if t.is_punct else t.text.lower())
+            out.append("," if t.is_punct else t.text)
         return out
     start = ex.sentences[e.sentence].start if ex.sentences and e.sentence < len(ex.sentences) else 0
-    words = [m.group(0).lower() for m in _WORD.finditer(ex.text[start : e.start]) if m.group(0) not in _QUOTES]
+    words = [m.group(0) for m in _WORD.finditer(ex.text[start : e.start]) if m.group(0) not in _QUOTES]
     return [("," if not any(ch.isalnum() for ch in w) else w) for w in reversed(words)][:n]
+
+
+def _may_stand_between(word: str, language: str) -> bool:
+    low = word.lower()
+    if low in ARTICLES or low in CONNECTORS or low in PLACE_NOUNS:
+        return True
+    if not word.isalpha():
+        return False
+    if language == "en":
+        return low.endswith(_EN_ADJ_SUFFIXES) and (word.islower() or low.endswith(("ian", "ese", "ish")))
+    return word.islower()  # German: lower-case words before a noun are adjectives ("ostukrainischen")
 
 
 def has_role(ex: Extraction, e: Entity, role: str) -> bool:
@@ -52,10 +79,10 @@ def has_role(ex: Extraction, e: Entity, role: str) -> bool:
         return not has_role(ex, e, "place")
     table = PLACE_WORDS if role == "place" else ORIGIN_WORDS
     words = table.get(ex.language) or (table["de"] | table["en"])
-    gap = _GAP[role]
-    for w in _words_before(ex, e, gap + 1):
-        if w == ",":
-            return False
-        if w in words:
+    for w in _words_before(ex, e, MAX_GAP + 1):
+        low = w.lower()
+        if low in words:
             return True
+        if w == "," or not _may_stand_between(w, ex.language):
+            return False
     return False
