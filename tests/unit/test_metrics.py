@@ -172,3 +172,17 @@ def test_promtool_check_metrics_can_fail() -> None:
     bad = b"# HELP latency_ms x\n# TYPE latency_ms counter\nlatency_ms 1\n"
     result = subprocess.run(["promtool", "check", "metrics"], input=bad, capture_output=True, timeout=60)
     assert result.returncode != 0
+
+
+def test_every_metric_is_documented(registry: CollectorRegistry, metrics: Metrics) -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "monitoring.md").read_text(encoding="utf-8")
+    suffix = {"counter": "_total", "info": "_info"}
+    for family in registry.collect():
+        assert f"`{family.name}{suffix.get(family.type, '')}`" in docs, family.name
+    faust_registry = CollectorRegistry()
+    build_faust_metrics(faust_registry)
+    for family in faust_registry.collect():
+        short = family.name.removeprefix("newsalert_faust") + suffix.get(family.type, "")
+        assert short in docs, family.name
