@@ -36,7 +36,7 @@ PLACE_NOUNS = frozenset({
     "umgebung", "nähe", "raum", "bezirk", "kreis", "landkreis", "bundesstaat", "teilrepublik", "republik",
     "hafen", "stadtteil", "vorort", "vororten", "territorium", "halbinsel", "insel",
     "city", "town", "village", "province", "capital", "area", "district", "outskirts", "vicinity", "state",
-    "port", "territory", "peninsula", "island", "suburb", "suburbs", "republic", "oblast", "county",
+    "port", "territory", "peninsula", "island", "suburb", "suburbs", "republic", "county",
 })
 _EN_ADJ_SUFFIXES = ("ern", "ian", "ese", "ish", "al", "ic", "ed", "ine")
 _QUOTES = frozenset("\"'„“”‚‘’«»‹›")
