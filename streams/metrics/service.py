@@ -220,10 +220,13 @@ class Metrics:
         self.alerts_suppressed.labels(rule=self._rule(rule)).inc()
 
     def rules_loaded(self, count: int, version: str, files: int) -> None:
-        """Call after the rule set has been (re)loaded and is active."""
+        """Call after the rule set has been (re)loaded and is active (also the first load at start-up)."""
         self.rules_loaded_gauge.set(count)
         self.rule_files_loaded.set(files)
         self.ruleset.info({"version": version})
+        # an active new rule set is a successful load, whether or not rules_reload() is also called
+        self.rules_last_reload_successful.set(1)
+        self.rules_last_reload_success.set_to_current_time()
 
     def rules_reload(self, success: bool) -> None:
         """Call after every load or reload attempt (also the first load at start-up)."""

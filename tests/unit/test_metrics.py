@@ -99,6 +99,13 @@ def test_failed_reload_keeps_last_success_time(registry: CollectorRegistry, metr
     assert value(registry, "newsalert_rules_last_reload_successful") == 1
 
 
+def test_first_load_sets_the_last_success_time(registry: CollectorRegistry, metrics: Metrics) -> None:
+    assert value(registry, "newsalert_rules_last_reload_success_timestamp_seconds") == 0
+    metrics.rules_loaded(4, "v1", 2)
+    assert (value(registry, "newsalert_rules_last_reload_success_timestamp_seconds") or 0) > 1.6e9
+    assert value(registry, "newsalert_rules_last_reload_successful") == 1
+
+
 def test_ruleset_info_shows_only_the_active_version(registry: CollectorRegistry, metrics: Metrics) -> None:
     metrics.rules_loaded(1, "v1", 1)
     metrics.rules_loaded(2, "v2", 1)
