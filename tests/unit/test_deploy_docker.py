@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from streams.config import Settings
+from streams.metrics.http import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
@@ -306,7 +307,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
     status = 200
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        code = self.status if self.path == "/healthz" else 404
+        code = self.status if self.path == HEALTH_PATH else 404
         self.send_response(code)
         self.end_headers()
         self.wfile.write(b"ok" if code == 200 else b"no")
@@ -332,6 +333,7 @@ def _healthcheck_argv(runtime: Stage) -> list[str]:
     exec_form = check.args[check.args.index("CMD") + 3 :].strip()
     argv: list[str] = json.loads(exec_form)
     assert argv[0] == "python", "the healthcheck must not need curl or a shell"
+    assert f"'{HEALTH_PATH}'" in argv[-1], "the healthcheck must ask the worker's liveness path"
     return [sys.executable, *argv[1:]]
 
 
@@ -352,3 +354,20 @@ def test_healthcheck_passes_on_200_and_fails_otherwise(
     health_server.shutdown()
     health_server.server_close()
     assert run() != 0  # nothing listening
+
+
+def test_the_installed_package_carries_every_data_file() -> None:
+    # The image installs the package (no source tree at run time), so every data file the code
+    # loads must match a package-data pattern, e.g. the gazetteer (data/gazetteer.json.gz).
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["streams"]
+    package = ROOT / "streams"
+    packaged = {p for pattern in patterns for p in package.glob(pattern)}
+    data = {
+        p
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert data, "no data files found"
+    missing = sorted(str(p.relative_to(ROOT)) for p in data - packaged)
+    assert not missing, f"not in the wheel (add to [tool.setuptools.package-data]): {missing}"

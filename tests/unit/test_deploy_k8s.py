@@ -28,6 +28,7 @@ import yaml
 
 from streams.config import Settings
 from streams.delivery.routing import severity_topics_from_env
+from streams.metrics.http import HEALTH_PATH, READY_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "k8s"
@@ -591,9 +592,9 @@ def test_ports_names_and_selectors_line_up(renders: dict[str, list[Manifest]], r
     )
     # probes: liveness on /healthz, readiness on /readyz, both on the metrics port
     for probe, path in (
-        ("startupProbe", "/healthz"),
-        ("livenessProbe", "/healthz"),
-        ("readinessProbe", "/readyz"),
+        ("startupProbe", HEALTH_PATH),
+        ("livenessProbe", HEALTH_PATH),
+        ("readinessProbe", READY_PATH),
     ):
         http = container[probe]["httpGet"]
         assert http["path"] == path and http["port"] in (port["name"], port["containerPort"]), probe
