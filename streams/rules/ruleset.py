@@ -127,10 +127,17 @@ class RuleSet:
 
 def _evidence(items: Sequence[Item], ex: Extraction) -> tuple[Evidence, ...]:
     if ex.sentences:
-        idx = sorted({i.sentence for i in items if 0 <= i.sentence < len(ex.sentences)})
-        return tuple(Evidence(ex.sentences[i].text, ex.sentences[i].start, ex.sentences[i].end) for i in idx)
-    spans = sorted({(i.start, i.end) for i in items})
-    return tuple(Evidence(ex.text[s:e], s, e) for s, e in spans)
+        spans = sorted({(ex.sentences[i.sentence].start, ex.sentences[i.sentence].end)
+                        for i in items if 0 <= i.sentence < len(ex.sentences)})
+    else:
+        spans = sorted({(i.start, i.end) for i in items})
+    out = []
+    for s, e in spans:
+        raw = ex.text[s:e]
+        lead = len(raw) - len(raw.lstrip())
+        trail = len(raw) - len(raw.rstrip())
+        out.append(Evidence(raw.strip(), s + lead, e - trail))  # offsets stay true to Article.text
+    return tuple(out)
 
 
 def _more_specific(a: Item, b: Item) -> bool:
