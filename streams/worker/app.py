@@ -58,7 +58,7 @@ class WorkerRuntime:
         """Called by the rule watcher thread with a fully validated new set."""
         self.pipeline.swap_rules(ruleset)
         self.metrics.rules_reload(True)
-        self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.source for r in ruleset.rules}))
+        self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
         log.info("rules reloaded: %d rules, version %s", len(ruleset.rules), ruleset.version)
 
     def on_rules_error(self, errors: list[Any]) -> None:
@@ -93,7 +93,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
     metrics.build_info(__version__)
     runtime = WorkerRuntime(settings, pipeline, metrics, severity_topics_from_env())
     ruleset = pipeline.ruleset
-    metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.source for r in ruleset.rules}))
+    metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
 
     articles_topic = app.topic(settings.articles_topic, key_type=bytes, value_type=bytes,
                                key_serializer="raw", value_serializer="raw", partitions=settings.topic_partitions)
