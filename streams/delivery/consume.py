@@ -227,6 +227,7 @@ class Received:
     key: str | None
     alert: dict[str, Any] | None
     error: str | None = None  # why ``alert`` is None
+    raw: bytes = b""  # the record value as received
 
     @property
     def where(self) -> str:
@@ -236,14 +237,15 @@ class Received:
 def decode_alert(record: Any) -> Received:
     """Decode a record's value as a JSON object; never raises."""
     key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    raw = record.value if isinstance(record.value, bytes) else b""
+    where = (record.topic, record.partition, record.offset, key)
     try:
         value = json.loads(record.value)
     except (ValueError, TypeError) as exc:
-        return Received(record.topic, record.partition, record.offset, key, None, f"not JSON: {exc}")
+        return Received(*where, None, f"not JSON: {exc}", raw)
     if not isinstance(value, dict):
-        return Received(record.topic, record.partition, record.offset, key, None,
-                        f"not a JSON object but {type(value).__name__}")
-    return Received(record.topic, record.partition, record.offset, key, value)
+        return Received(*where, None, f"not a JSON object but {type(value).__name__}", raw)
+    return Received(*where, value, None, raw)
 
 
 def poll_records(
