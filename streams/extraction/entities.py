@@ -1,0 +1,177 @@
+"""Gazetteer entity matching on token texts, with explicit rules for ambiguous names.
+
+One ``EntityMatcher`` per language is built when the Extractor starts; ``match`` is called once per
+document. Matching is case-sensitive on the token text (so "Turkey" is a country and "turkey"
+is not), longest match first, left to right.
+
+Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
+
+1. Several entities share a name: the higher-ranked kind wins (person > organisation/armed
+   forces > country > demonym > area/sea > city > region); among cities the larger population.
+   So "Georgia" is the country and "Washington" is the city of Washington, D.C.
+2. Country context: when a name also belongs to a place in another country and that country is
+   named elsewhere in the same sentence, that place wins ("Atlanta, Georgia" -> US state).
+3. Common words: a name that is also a common German/English word (flag D/E from the lemma
+   tables: "Essen", "Halle", "Nice", "Reading") counts only after a locative preposition
+   ("in Essen", "from Nice").
+4. First names and surnames ("Jordan", "Washington", "Chad", flag P): not when directly preceded
+   by a capitalised word that does not start the sentence ("Michael Jordan", "George Washington")
+   and, in English, not when followed by a capitalised word ("Washington Post", "Chad Smith").
+5. English cities: not when directly followed by a capitalised word, which makes them part of a
+   longer name ("George Bush", "Paris Saint-Germain"); regions ("Kyiv Oblast") are longer matches
+   anyway. Not in German, where every noun is capitalised ("Moskaus Verbündete").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer
+
+KIND_RANK = {
+    "person": 90,
+    "org": 85,
+    "government": 85,
+    "defence_ministry": 85,
+    "militia": 85,
+    "pmc": 85,
+    "armed_forces": 85,
+    "country": 80,
+    "demonym": 75,
+    "continent": 60,
+    "area": 60,
+    "sea": 60,
+    "river": 55,
+    "city": 40,
+    "region": 35,
+}
+
+LOCATIVE_PREPOSITIONS = {
+    "de": {"in", "im", "nach", "aus", "bei", "von", "vom", "nahe", "um", "durch", "über", "gegen", "südlich", "nördlich", "östlich", "westlich"},
+    "en": {"in", "from", "to", "near", "at", "outside", "around", "of", "into", "across", "towards", "toward"},
+}
+COMMON_WORD_FLAG = {"de": "D", "en": "E"}
+
+
+# (entry, flags): a plain tuple, there are ~190,000 of them built at start-up
+Candidate = tuple[GazEntry, str]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityHit:
+    """A matched span (token indices, end exclusive) and the entry chosen for it."""
+
+    token_start: int
+    token_end: int
+    entry: GazEntry
+
+
+class EntityMatcher:
+    """Maps token sequences to gazetteer entries. Built once per language at start-up."""
+
+    def __init__(self, gazetteer: Gazetteer, lang: str, tokenize: Callable[[str], list[str]]) -> None:
+        self.lang = lang
+        self.common_flag = COMMON_WORD_FLAG.get(lang, "")
+        self.locatives = LOCATIVE_PREPOSITIONS.get(lang, set())
+        # candidates as plain tuples while building (fast), sorted best first
+        raw: dict[tuple[str, ...], list[tuple[int, int, int, str]]] = {}
+        entries = gazetteer.entries
+        ranks = [KIND_RANK.get(e.kind, 10) for e in entries]
+        stored = gazetteer.tokens_current
+        tok_field = 4 if lang == "de" else 5
+        for name in gazetteer.names:
+            if name[2] != lang and name[2] != "*":
+                continue
+            text = name[0]
+            toks: str | None = str(name[tok_field]) if stored else None
+            if toks == "":
+                words = tuple(text.split(" "))
+            elif toks:
+                words = tuple(toks.split(TOKEN_SEP))
+            else:
+                words = tuple(tokenize(text))
+            if not words:
+                continue
+            e = name[1]
+            bucket = raw.get(words)
+            if bucket is None:
+                raw[words] = [(ranks[e], entries[e].population, e, name[3])]
+            elif all(b[2] != e for b in bucket):
+                bucket.append((ranks[e], entries[e].population, e, name[3]))
+        self.table: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
+        for words, bucket in raw.items():
+            if len(bucket) > 1:
+                bucket.sort(reverse=True)
+            self.table[words] = tuple((entries[e], flags) for _r, _p, e, flags in bucket)
+        lengths: dict[str, set[int]] = {}
+        for words in self.table:
+            lengths.setdefault(words[0], set()).add(len(words))
+        self.lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
+
+    def match(self, words: Sequence[str], sentence_starts: Sequence[bool], sentence_of: Sequence[int]) -> list[EntityHit]:
+        """Entities in one document. ``words``: token texts; ``sentence_starts[i]``: token i starts
+        a sentence; ``sentence_of[i]``: sentence index of token i."""
+        n = len(words)
+        spans: list[tuple[int, int, tuple[Candidate, ...]]] = []
+        i = 0
+        while i < n:
+            lens = self.lengths.get(words[i])
+            if lens is None:
+                i += 1
+                continue
+            found = False
+            for length in lens:
+                if i + length > n:
+                    continue
+                key = tuple(words[i : i + length]) if length > 1 else (words[i],)
+                cands = self.table.get(key)
+                if cands is None:
+                    continue
+                accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
+                if accepted:
+                    spans.append((i, i + length, accepted))
+                    i += length
+                    found = True
+                    break
+            if not found:
+                i += 1
+        # country context per sentence from unambiguous matches
+        context: dict[int, set[str]] = {}
+        for start, _end, cands in spans:
+            if len(cands) == 1 and cands[0][0].country:
+                context.setdefault(sentence_of[start], set()).add(cands[0][0].country)
+        hits = []
+        for start, end, cands in spans:
+            chosen = cands[0][0]
+            if len(cands) > 1:
+                ctx = context.get(sentence_of[start], set())
+                if chosen.country not in ctx:
+                    for c, _flags in cands[1:]:
+                        if c.country in ctx and c.kind in ("region", "city"):
+                            chosen = c
+                            break
+            hits.append(EntityHit(start, end, chosen))
+        return hits
+
+    def _accept(self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+        entry, flags = cand
+        if entry.kind == "city" and self.lang == "en" and end < len(words) and not sentence_starts[end]:
+            # rule 5: a city name directly followed by another capitalised word is part of a
+            # longer name ("George Bush", "Washington Post", "Paris Saint-Germain")
+            nxt = words[end]
+            if nxt[:1].isupper() and nxt[:1].isalpha():
+                return False
+        if not flags:
+            return True
+        prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
+        if self.common_flag and self.common_flag in flags and (prev is None or prev.lower() not in self.locatives):
+            return False
+        if "P" in flags:
+            if prev is not None and prev[:1].isupper() and prev.isalpha() and prev.lower() not in self.locatives:
+                return False
+            if self.lang == "en" and end < len(words) and not (end < len(sentence_starts) and sentence_starts[end]):
+                nxt = words[end]
+                if nxt[:1].isupper() and nxt.isalpha():
+                    return False
+        return True

@@ -1,0 +1,278 @@
+"""The Extractor: article -> Extraction (language, sentences, tokens, entities, concepts, counts).
+
+Create it once per process with ``Extractor.from_settings()`` (loads spaCy, lexicons and the
+gazetteer, a few seconds), then call ``extract`` / ``extract_many`` for every article. Plain
+synchronous Python: the worker runs it in an executor, ``newsalert check`` calls it directly.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from streams.extraction.counts import CountFinder, DocView
+from streams.extraction.entities import EntityMatcher
+from streams.extraction.gazetteer import DEFAULT_GAZETTEER, Gazetteer, load_gazetteer
+from streams.extraction.language import LanguageIdentifier
+from streams.extraction.lexicon import ConceptMatcher, Lexicon, load_lexicon
+from streams.extraction.pipeline import build_nlp, build_sentence_splitter, load_model
+from streams.models import Article, ConceptMatch, Count, Entity, Extraction, Sentence, Token
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = ("de", "en")
+MODEL_ENV = "NEWSALERT_NER_MODEL_{lang}"
+PIPE_BATCH = 32
+MODEL_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE", "ORG": "ORG", "NORP": "NORP", "MISC": "MISC"}
+_NORMALISE = re.compile(r"\W+")
+
+
+@dataclass
+class LanguagePipeline:
+    """Everything one language needs; built once in ``Extractor.from_settings``."""
+
+    lang: str
+    nlp: Language
+    entities: EntityMatcher
+    concepts: ConceptMatcher
+    counts: CountFinder
+    model: Any | None = None
+    model_name: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Extractor:
+    """Thread-compatible for reads after construction; not safe to call concurrently (spaCy)."""
+
+    def __init__(
+        self,
+        pipelines: Mapping[str, LanguagePipeline],
+        identifier: LanguageIdentifier,
+        splitter: Language,
+        lexicon: Lexicon,
+        gazetteer: Gazetteer,
+    ) -> None:
+        self.pipelines = dict(pipelines)
+        self.identifier = identifier
+        self.splitter = splitter
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self.start_seconds = 0.0
+
+    # ---------------------------------------------------------------- construction
+
+    @classmethod
+    def from_settings(
+        cls,
+        lexicon_dir: Path | None = None,
+        models: dict[str, str] | None = None,
+        gazetteer_path: Path | None = None,
+    ) -> Extractor:
+        """Load everything (call once per process). ``lexicon_dir`` defaults to the rules
+        directory's ``lexicon`` folder (Settings.rules_dir / "lexicon"); ``models`` maps a language
+        to a spaCy model package or path whose NER is merged in; by default it is read from
+        NEWSALERT_NER_MODEL_DE / NEWSALERT_NER_MODEL_EN."""
+        t0 = time.perf_counter()
+        if lexicon_dir is None:
+            from streams.config import Settings
+
+            lexicon_dir = Settings.from_env().rules_dir / "lexicon"
+        if models is None:
+            models = {
+                lang: os.environ[MODEL_ENV.format(lang=lang.upper())]
+                for lang in SUPPORTED
+                if os.environ.get(MODEL_ENV.format(lang=lang.upper()))
+            }
+        lexicon = load_lexicon(Path(lexicon_dir))
+        gazetteer = load_gazetteer(gazetteer_path or DEFAULT_GAZETTEER)
+        categories = {c.id: c.count_category for c in lexicon.concepts.values() if c.count_category}
+        events = {c.id: c.count_event for c in lexicon.concepts.values() if c.count_event}
+        pipelines = {}
+        for lang in SUPPORTED:
+            nlp = build_nlp(lang)
+            tokenizer = nlp.tokenizer
+
+            def tokenize(text: str, _tok: Any = tokenizer) -> list[str]:
+                return [t.text for t in _tok(text)]
+
+            model = None
+            if models.get(lang):
+                model = load_model(models[lang])
+                log.info("extraction: NER model %s loaded for %s", models[lang], lang)
+            pipelines[lang] = LanguagePipeline(
+                lang=lang,
+                nlp=nlp,
+                entities=EntityMatcher(gazetteer, lang, tokenize),
+                concepts=ConceptMatcher(lexicon, lang),
+                counts=CountFinder(lang, categories, events),
+                model=model,
+                model_name=models.get(lang),
+            )
+        extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer)
+        extractor.start_seconds = time.perf_counter() - t0
+        log.info("extraction: ready in %.1f s (%d concepts, %d gazetteer names)",
+                 extractor.start_seconds, len(lexicon.concepts), len(gazetteer.names))
+        return extractor
+
+    @property
+    def supported_languages(self) -> tuple[str, ...]:
+        return tuple(self.pipelines)
+
+    # ---------------------------------------------------------------- extraction
+
+    def extract(self, article: Article) -> Extraction:
+        """Extract one article (prefer ``extract_many`` for batches)."""
+        return self.extract_many([article])[0]
+
+    def extract_many(self, articles: Sequence[Article]) -> list[Extraction]:
+        """Extract a batch: languages are detected first, then each language runs through nlp.pipe."""
+        langs = [self.identifier.detect(a.text, a.language) for a in articles]
+        results: list[Extraction | None] = [None] * len(articles)
+        by_lang: dict[str, list[int]] = {}
+        for idx, lang in enumerate(langs):
+            by_lang.setdefault(lang, []).append(idx)
+        for lang, idxs in by_lang.items():
+            pipe = self.pipelines.get(lang)
+            texts = [articles[i].text for i in idxs]
+            if pipe is None:
+                log.info("extraction: language %s is not supported (articles %s)", lang, ", ".join(articles[i].id for i in idxs[:5]))
+                for i, doc in zip(idxs, self.splitter.pipe(texts, batch_size=PIPE_BATCH), strict=True):
+                    results[i] = Extraction(
+                        article_id=articles[i].id, language=lang, supported=False, text=articles[i].text,
+                        sentences=tuple(_sentences(doc)),
+                    )
+                continue
+            for i, doc in zip(idxs, pipe.nlp.pipe(texts, batch_size=PIPE_BATCH), strict=True):
+                results[i] = self._from_doc(articles[i], lang, pipe, doc)
+        return [r for r in results if r is not None]
+
+    def _from_doc(self, article: Article, lang: str, pipe: LanguagePipeline, doc: Doc) -> Extraction:
+        text = doc.text
+        sentences = _sentences(doc)
+        n = len(doc)
+        sentence_of = [0] * n
+        sentence_starts = [False] * n
+        for si, s in enumerate(sentences):
+            if s.token_start < n:
+                sentence_starts[s.token_start] = True
+            for k in range(s.token_start, s.token_end):
+                sentence_of[k] = si
+        words = [t.text for t in doc]
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() or lw for t, lw in zip(doc, lowers, strict=True)]
+        idx = [t.idx for t in doc]
+        is_punct = [t.is_punct for t in doc]
+        tokens = tuple(
+            Token(words[k], lemmas[k], idx[k], idx[k] + len(words[k]), sentence_of[k], is_punct[k], doc[k].like_num)
+            for k in range(n)
+        )
+
+        # entities
+        entities: list[Entity] = []
+        for hit in pipe.entities.match(words, sentence_starts, sentence_of):
+            start = idx[hit.token_start]
+            end = idx[hit.token_end - 1] + len(words[hit.token_end - 1])
+            e = hit.entry
+            entities.append(
+                Entity(text[start:end], start, end, hit.token_start, hit.token_end, sentence_of[hit.token_start],
+                       e.type, e.id, e.name, e.country, e.kind, "gazetteer")
+            )
+        if pipe.model is not None:
+            entities = _merge_model_entities(entities, pipe.model, doc, sentence_of)
+
+        # concepts
+        concept_hits = pipe.concepts.match(lowers, lemmas, sentence_of)
+        per_token: list[set[str]] = [set() for _ in range(n)]
+        concepts = []
+        for h in concept_hits:
+            start = idx[h.token_start]
+            end = idx[h.token_end - 1] + len(words[h.token_end - 1])
+            if h.token_end - h.token_start == 1:
+                per_token[h.token_start].add(h.concept)
+            concepts.append(
+                ConceptMatch(h.concept, text[start:end], " ".join(lemmas[h.token_start : h.token_end]), start, end,
+                             h.token_start, h.token_end, sentence_of[h.token_start])
+            )
+        for h in concept_hits:  # phrase matches: count the event on their first token
+            if h.token_end - h.token_start > 1:
+                per_token[h.token_start].add(h.concept)
+
+        # counts
+        norp = [False] * n
+        norp_span_end: dict[int, int] = {}
+        for ent in entities:
+            if ent.type == "NORP":
+                norp_span_end[ent.token_start] = ent.token_end
+                for k in range(ent.token_start, ent.token_end):
+                    norp[k] = True
+        view = DocView(words, lowers, sentence_of, is_punct, [frozenset(s) for s in per_token], norp, norp_span_end)
+        counts = []
+        for c in pipe.counts.find(view):
+            start = idx[c.token_start]
+            end = idx[c.token_end - 1] + len(words[c.token_end - 1])
+            if c.counted_start is not None and c.counted_end is not None:
+                cs: int | None = idx[c.counted_start]
+                ce: int | None = idx[c.counted_end - 1] + len(words[c.counted_end - 1])
+                ctext: str | None = text[cs:ce]  # type: ignore[index]
+            else:
+                cs = ce = None
+                ctext = None
+            counts.append(
+                Count(text[start:end], start, end, c.token_start, c.token_end, sentence_of[c.token_start], c.min, c.max,
+                      c.approximate, c.counted, ctext, cs, ce, c.event)
+            )
+        return Extraction(
+            article_id=article.id,
+            language=lang,
+            supported=True,
+            text=text,
+            sentences=tuple(sentences),
+            tokens=tokens,
+            entities=tuple(entities),
+            concepts=tuple(concepts),
+            counts=tuple(counts),
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """One shared Extractor with the default settings, built on first call (tests, CLI tools)."""
+    return Extractor.from_settings()
+
+
+def _sentences(doc: Doc) -> list[Sentence]:
+    return [Sentence(s.text, s.start_char, s.end_char, s.start, s.end) for s in doc.sents] if len(doc) else []
+
+
+def _merge_model_entities(entities: list[Entity], model: Any, doc: Doc, sentence_of: list[int]) -> list[Entity]:
+    """Add the statistical model's entities where they do not overlap a gazetteer entity."""
+    taken = [False] * len(doc)
+    for e in entities:
+        for k in range(e.token_start, e.token_end):
+            taken[k] = True
+    out = list(entities)
+    mdoc = model(doc.text)
+    for ent in mdoc.ents:
+        span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
+        if span is None or any(taken[k] for k in range(span.start, span.end)):
+            continue
+        label = MODEL_LABELS.get(ent.label_, ent.label_)
+        norm = _NORMALISE.sub("-", span.text.lower()).strip("-")
+        out.append(
+            Entity(span.text, span.start_char, span.end_char, span.start, span.end, sentence_of[span.start], label,
+                   f"model:{label}:{norm}", span.text, None, None, "model")
+        )
+        for k in range(span.start, span.end):
+            taken[k] = True
+    out.sort(key=lambda e: e.start)
+    return out
