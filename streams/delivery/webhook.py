@@ -120,14 +120,15 @@ class WebhookSender:
             return int(response.status)
 
     def _wait(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
+        left = seconds
         while True:
             if self.stop():
                 raise StopRequested
-            left = deadline - time.monotonic()
             if left <= 0:
                 return
-            self.sleep(min(left, 0.2))
+            step = min(left, 0.2)
+            self.sleep(step)
+            left -= step
 
 
 def _short_body(exc: urllib.error.HTTPError) -> str:
