@@ -21,6 +21,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Lead,
     NotOf,
     OptionalOf,
     RegexLeaf,
@@ -34,7 +35,7 @@ from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
 from streams.rules.template import Template, TemplateError
 
-OPERATORS = ("all", "any", "not", "optional", "same_sentence", "article", "within", "macro",
+OPERATORS = ("all", "any", "not", "optional", "same_sentence", "article", "lead", "within", "macro",
              "concept", "entity", "count", "regex")
 MAX_CONDITION_DEPTH = 24
 
@@ -105,6 +106,8 @@ class Compiler:
             cond = SameSentence(self.condition(value, p, src, stack, depth + 1))
         elif op == "article":
             cond = WholeArticle(self.condition(value, p, src, stack, depth + 1))
+        elif op == "lead":
+            cond = Lead(int(value["sentences"]), self.condition(value["match"], p + ("match",), src, stack, depth + 1))
         elif op == "within":
             cond = Within(int(value["tokens"]), self.condition(value["match"], p + ("match",), src, stack, depth + 1))
         elif op == "macro":

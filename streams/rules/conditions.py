@@ -77,6 +77,14 @@ class WholeArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class Lead:
+    """The first ``sentences`` sentences of the article (the lead), whatever the enclosing scope."""
+
+    sentences: int
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class Within:
     tokens: int
     child: Condition
@@ -90,7 +98,7 @@ class Where:
 
 Condition = (
     ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf | AllOf | AnyOf | NotOf | OptionalOf | SameSentence
-    | WholeArticle | Within | Where
+    | WholeArticle | Within | Where | Lead
 )
 
 
@@ -116,7 +124,7 @@ def required_bindings(cond: Condition) -> set[str]:
     if isinstance(cond, AnyOf):
         sets = [required_bindings(c) for c in cond.children]
         return set.intersection(*sets) if sets else set()
-    if isinstance(cond, SameSentence | WholeArticle | Within | Where):
+    if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead):
         return required_bindings(cond.child)
     return set()
 
@@ -137,7 +145,7 @@ def _collect(cond: Condition, out: dict[str, str]) -> None:
     elif isinstance(cond, AllOf | AnyOf):
         for child in cond.children:
             _collect(child, out)
-    elif isinstance(cond, OptionalOf | SameSentence | WholeArticle | Within | Where):
+    elif isinstance(cond, OptionalOf | SameSentence | WholeArticle | Within | Where | Lead):
         _collect(cond.child, out)
     # NotOf: bindings inside a negation never reach the facts
 

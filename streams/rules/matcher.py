@@ -22,6 +22,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Lead,
     NotOf,
     OptionalOf,
     RegexLeaf,
@@ -176,6 +177,9 @@ def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> li
         return out[:MAX_SOLUTIONS]
     if isinstance(cond, WholeArticle):
         return evaluate(cond.child, view, None)
+    if isinstance(cond, Lead):
+        n = min(cond.sentences, len(view.extraction.sentences))
+        return evaluate(cond.child, view, frozenset(range(n)) if view.extraction.sentences else None)
     if isinstance(cond, Within):
         return [s for s in evaluate(cond.child, view, region) if _spread(s.items) <= cond.tokens]
     if isinstance(cond, Where):

@@ -23,6 +23,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Lead,
     NotOf,
     OptionalOf,
     RegexLeaf,
@@ -75,7 +76,7 @@ def clauses_of(cond: Condition) -> list[Clause]:
                 return []  # one alternative needs nothing indexable
             picked |= best_clause(child_clauses)
         return [frozenset(picked)]
-    if isinstance(cond, SameSentence | WholeArticle | Within | Where):
+    if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead):
         return clauses_of(cond.child)
     return []  # pragma: no cover
 

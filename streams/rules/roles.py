@@ -75,8 +75,10 @@ def _may_stand_between(word: str, language: str) -> bool:
 
 def has_role(ex: Extraction, e: Entity, role: str) -> bool:
     """True when the entity plays ``role`` (place | origin | actor) in its sentence."""
-    if role == "actor":
+    if role in ("actor", "!place"):
         return not has_role(ex, e, "place")
+    if role == "!origin":
+        return not has_role(ex, e, "origin")
     table = PLACE_WORDS if role == "place" else ORIGIN_WORDS
     words = table.get(ex.language) or (table["de"] | table["en"])
     for w in _words_before(ex, e, MAX_GAP + 1):
