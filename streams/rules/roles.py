@@ -37,6 +37,9 @@ PLACE_NOUNS = frozenset({
     "hafen", "stadtteil", "vorort", "vororten", "territorium", "halbinsel", "insel",
     "city", "town", "village", "province", "capital", "area", "district", "outskirts", "vicinity", "state",
     "port", "territory", "peninsula", "island", "suburb", "suburbs", "republic", "county",
+    # parts of a country: "in den Norden Syriens", "in the south of Lebanon"
+    "norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "grenzgebiet",
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "border",
 })
 _EN_ADJ_SUFFIXES = ("ern", "ian", "ese", "ish", "al", "ic", "ed", "ine")
 _QUOTES = frozenset("\"'„“”‚‘’«»‹›")
