@@ -826,3 +826,48 @@ def test_production_overlay_sets_namespace_image_and_monitoring_label(
     assert "release" in one(docs, "ServiceMonitor")["metadata"]["labels"]
     # the production overlay uses KEDA
     assert [d["kind"] for d in autoscalers(docs)] == ["ScaledObject"]
+
+
+def _project(data: dict[str, str], items: dict[str, str], dest: Path, stamp: str) -> None:
+    """Write a ConfigMap volume the way the kubelet does: files in a timestamped folder, a
+    ``..data`` symlink to it, and one symlink per top-level entry through ``..data``."""
+    folder = dest / f"..{stamp}"
+    for key, path in items.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(data[key])
+    tmp_link = dest / "..data_tmp"
+    tmp_link.symlink_to(folder.name)
+    tmp_link.replace(dest / "..data")  # the atomic swap
+    for top in {Path(p).parts[0] for p in items.values()}:
+        link = dest / top
+        if not link.is_symlink():
+            link.symlink_to(f"..data/{top}")
+
+
+def test_mounted_rules_configmap_loads_and_reloads_as_a_rule_pack(
+    renders: dict[str, list[Manifest]], tmp_path: Path
+) -> None:
+    from streams.extraction.lexicon import load_lexicon
+    from streams.rules import load_ruleset
+
+    docs = renders["production"]
+    data = one(docs, "ConfigMap", "newsalert-rules")["data"]
+    volume = next(
+        v for v in one(docs, "Deployment")["spec"]["template"]["spec"]["volumes"] if v["name"] == "rules"
+    )
+    items = {i["key"]: i["path"] for i in volume["configMap"]["items"]}
+    mount = tmp_path / "rules"
+    mount.mkdir()
+    _project(data, items, mount, "2026_01_01_00_00_00.000000001")
+    first = load_ruleset(mount)
+    assert first.rules, "the ConfigMap holds no loadable rule"
+    assert load_lexicon(mount / "lexicon").concepts
+    # A changed ConfigMap under the same name: the kubelet swaps ..data; the loader sees the new set.
+    rule_key = next(k for k in data if re.search(r"^title: ", data[k], re.M))
+    changed = dict(data)
+    changed[rule_key] = re.sub(
+        r"^title: .*$", 'title: "changed in place"', data[rule_key], count=1, flags=re.M
+    )
+    _project(changed, items, mount, "2026_01_01_00_01_00.000000002")
+    assert load_ruleset(mount).version != first.version
