@@ -41,6 +41,8 @@ PLACE_NOUNS = frozenset({
     "norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "grenzgebiet",
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "border",
 })
+SOIL_NOUNS = frozenset({"boden", "territorium", "hoheitsgebiet", "staatsgebiet", "soil", "territory"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _EN_ADJ_SUFFIXES = ("ern", "ian", "ese", "ish", "al", "ic", "ed", "ine")
 _QUOTES = frozenset("\"'„“”‚‘’«»‹›")
 _WORD = re2.compile(r"[\pL\pN]+|[^\pL\pN\s]")
@@ -84,10 +86,33 @@ def has_role(ex: Extraction, e: Entity, role: str) -> bool:
         return not has_role(ex, e, "origin")
     table = PLACE_WORDS if role == "place" else ORIGIN_WORDS
     words = table.get(ex.language) or (table["de"] | table["en"])
-    for w in _words_before(ex, e, MAX_GAP + 1):
+    if role == "place" and e.type == "NORP" and _next_word(ex, e).lower() in PLACE_NOUNS | SOIL_NOUNS:
+        return True  # "der äthiopischen Region", "on Congolese soil"
+    skip_possessor = False
+    for w in _words_before(ex, e, MAX_GAP + 3):
+        if skip_possessor:  # "in Russia's Kursk region": Russia is the possessor
+            skip_possessor = False
+            if w[:1].isupper():
+                continue
+            return False
+        if w in _POSSESSIVE:
+            skip_possessor = True
+            continue
+        if w[:1].isupper() and w.endswith(("'s", "’s")):  # one token: "Russia's"
+            continue
         low = w.lower()
         if low in words:
             return True
         if w == "," or not _may_stand_between(w, ex.language):
             return False
     return False
+
+
+def _next_word(ex: Extraction, e: Entity) -> str:
+    if ex.tokens:
+        i = e.token_end
+        if i < len(ex.tokens) and ex.tokens[i].sentence == e.sentence:
+            return ex.tokens[i].text
+        return ""
+    m = _WORD.search(ex.text, e.end)
+    return m.group(0) if m else ""

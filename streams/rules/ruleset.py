@@ -145,10 +145,10 @@ def _more_specific(a: Item, b: Item) -> bool:
     return (
         isinstance(a, Entity)
         and isinstance(b, Entity)
-        and b.kind == "country"
-        and a.kind != "country"
+        and b.kind in ("country", "demonym")
+        and a.kind not in ("country", "demonym")
         and a.type in _PLACE_TYPES
-        and b.type in _PLACE_TYPES
+        and b.type in _PLACE_TYPES | {"NORP"}
         and a.country is not None
         and a.country == b.country
     )
