@@ -21,7 +21,7 @@ How a count is found (documented in docs/extraction.md, tested in tests/unit/tes
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -60,13 +60,14 @@ UNITS = {
            "tag", "tage", "tagen", "woche", "wochen", "monat", "monate", "monaten", "jahr", "jahre", "jahren", "jahres",
            "jahrzehnt", "jahrzehnte", "uhr", "prozent", "%", "euro", "€", "dollar", "us-dollar", "$", "franken", "rubel",
            "hrywnja", "pfund", "tonne", "tonnen", "kilogramm", "kg", "kilo", "liter", "grad", "prozentpunkte", "mal",
-           "punkte", "quadratkilometer", "hektar", "seiten", "cent", "cm", "millimeter", "mm", "jährige", "jährigen"},
+           "punkte", "quadratkilometer", "hektar", "seiten", "cent", "cm", "millimeter", "mm", "jährige", "jährigen",
+           "drittel", "viertel", "hälfte", "zehntel", "fünftel"},
     "en": {"km", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres", "meters", "metre",
            "meter", "m", "hours", "hour", "minutes", "minute", "seconds", "second", "days", "day", "weeks", "week",
            "months", "month", "years", "year", "decades", "decade", "percent", "per", "%", "euros", "euro", "€",
            "dollars", "dollar", "$", "pounds", "pound", "tonnes", "tons", "ton", "kg", "kilograms", "litres", "liters",
            "degrees", "times", "points", "am", "a.m.", "pm", "p.m.", "o'clock", "square", "acres", "hectares", "cm",
-           "mm", "pc", "bn"},
+           "mm", "pc", "bn", "thirds", "third", "quarters", "quarter", "half", "fifths", "tenths"},
 }
 MONTHS = {
     "de": {"januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
@@ -81,6 +82,11 @@ BEFORE_EXCLUDE = {
            "version", "at", "route", "flight"},
 }
 EN_ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ous", "ic", "ian", "ish", "ese", "ary", "ful", "less", "ing", "est", "er")
+MORE_WORDS = {"more", "additional", "further", "other", "extra", "new", "fresh", "weitere", "weiteren", "weiterer",
+              "zusätzliche", "zusätzlichen", "neue", "neuen"}
+RANGE_WORDS = {"zwischen", "between"}
+INCLUSIVE = {"darunter", "davon", "including", "among them", "unter ihnen", "of which", "of whom", "among whom"}
+ORDINAL_OR_FINAL = re.compile(r"^\d+\.$")
 ANAPHORA = {"zahl", "anzahl", "number", "figure", "total"}
 LOOKAHEAD = 5
 
@@ -114,9 +120,16 @@ class DocView:
 class CountFinder:
     """Per language; built at start-up from the lexicon's count_category / count_event fields."""
 
-    def __init__(self, lang: str, categories: Mapping[str, str], events: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        lang: str,
+        categories: Mapping[str, str],
+        events: Mapping[str, str],
+        priorities: Mapping[str, int] | None = None,
+    ) -> None:
         self.lang = lang
         self.categories = dict(categories)  # concept id -> category
+        self.priorities = dict(priorities or {})  # concept id -> count_priority
         self.events = dict(events)  # concept id -> event
         self.vague = VAGUE.get(lang, {})
         self.vague_max = max((len(k) for k in self.vague), default=0)
@@ -127,7 +140,7 @@ class CountFinder:
         self.clause_words = CLAUSE_WORDS.get(lang, set())
         self.before_exclude = BEFORE_EXCLUDE.get(lang, set())
         self.scales = SCALES.get(lang, {})
-        self.first_words = {k[0] for k in self.vague} | {k[0] for k in self.modifiers}
+        self.first_words = {k[0] for k in self.vague} | {k[0] for k in self.modifiers} | RANGE_WORDS
         if lang == "de":
             self.first_words |= set(DE_UNITS) | set(DE_TEENS) | set(DE_TENS)
         else:
@@ -169,7 +182,12 @@ class CountFinder:
                 modifier = self.modifiers[key]
                 j = i + length
                 break
-        core = self._number(doc, j)
+        if lowers[i] in RANGE_WORDS:
+            core = self._range(doc, i + 1)
+            if core is not None:
+                modifier = None
+        else:
+            core = self._number(doc, j)
         if core is None:
             return None, i + 1
         lo, hi, vague, core_end, single = core
@@ -189,6 +207,11 @@ class CountFinder:
         if (is_year or single) and (counted is None or counted == "other"):
             return None, core_end
         event = self._event(doc, i, core_end, sent, c_start)
+        if event is None and self._inclusive(doc, i, sent):
+            for hit in reversed(previous):
+                if doc.sentence_of[hit.token_start] == sent and hit.event is not None:
+                    event = hit.event
+                    break
         if counted is None:
             counted, c_start, c_end, inherited_event = self._fallback_counted(doc, i, sent, previous)
             event = event or inherited_event
@@ -216,6 +239,12 @@ class CountFinder:
                 return lo, hi, True, j + length, False
         text = doc.texts[j]
         nxt = lowers[j + 1] if j + 1 < n else None
+        if ORDINAL_OR_FINAL.match(text):
+            # German tokenizer keeps "54." together; only a number when it ends the sentence
+            if j + 1 < n and doc.sentence_of[j + 1] == doc.sentence_of[j]:
+                return None
+            value = int(text[:-1])
+            return value, value, False, j + 1, False
         if text[:1].isdigit():
             got = parse_digits(text, nxt, self.lang)
             if got is None:
@@ -224,10 +253,10 @@ class CountFinder:
             return value, value, False, j + used, False
         if self.lang == "de":
             low = lowers[j]
-            if low in ("ein", "eine", "einen", "einem", "einer", "eins"):
-                if nxt in self.scales:  # "ein tausend" is rare; "eine Million"
+            if low in ("ein", "eine", "einen", "einem", "einer", "eines", "eins"):
+                if nxt is not None and nxt in self.scales and nxt != "tausend":  # "eine Million"
                     return self.scales[nxt], self.scales[nxt], False, j + 2, False
-                return 1, 1, False, j + 1, True
+                return None  # the indefinite article is not a count
             word_value = parse_german_word(low)
             if word_value is None:
                 return None
@@ -247,6 +276,25 @@ class CountFinder:
         single = value == 1 and used == 1
         return value, value, False, end, single
 
+    def _inclusive(self, doc: DocView, i: int, sent: int) -> bool:
+        """The count is a part of an earlier one: "darunter neun Kinder", "including nine children"."""
+        lo, _ = self._clause(doc, i, i, sent)
+        words = tuple(doc.lowers[lo:i])
+        return any(w in INCLUSIVE for w in words) or any(" ".join(words[k : k + 2]) in INCLUSIVE for k in range(len(words)))
+
+    def _range(self, doc: DocView, j: int) -> tuple[int, int, bool, int, bool] | None:
+        """ "zwischen 3.000 und 4.000" / "between 3,000 and 4,000" -> (3000, 4000)."""
+        first = self._number(doc, j)
+        if first is None:
+            return None
+        k = first[3]
+        if k >= len(doc.lowers) or doc.lowers[k] not in ("und", "and"):
+            return None
+        second = self._number(doc, k + 1)
+        if second is None:
+            return None
+        return first[0], second[1], True, second[3], False
+
     def _next_word(self, doc: DocView, k: int) -> int | None:
         n = len(doc.lowers)
         while k < n and doc.lowers[k] in QUOTES:
@@ -254,11 +302,15 @@ class CountFinder:
         return k if k < n else None
 
     def _category(self, concepts: frozenset[str]) -> str | None:
-        cats = {self.categories[c] for c in concepts if c in self.categories}
+        found = [(self.priorities.get(c, 0), self.categories[c]) for c in concepts if c in self.categories]
+        if not found:
+            return None
+        top = max(p for p, _ in found)
+        cats = {cat for p, cat in found if p == top}
         for c in CATEGORY_PRIORITY:
             if c in cats:
                 return c
-        return next(iter(sorted(cats)), None)
+        return sorted(cats)[0]
 
     def _counted(self, doc: DocView, k: int, sent: int) -> tuple[str | None, int | None, int | None]:
         """The counted noun after the number: (category, token start, token end)."""
@@ -273,7 +325,7 @@ class CountFinder:
             if low in QUOTES:
                 k += 1
                 continue
-            if first and low == "of" and self.lang == "en":
+            if (first and low == "of" and self.lang == "en") or low in MORE_WORDS:
                 k += 1
                 first = False
                 continue
@@ -288,7 +340,15 @@ class CountFinder:
                 k = end
                 continue
             cat = self._category(doc.concepts[k])
+            if cat is None and len(text) >= 2 and text.isupper() and text.isalpha():
+                k += 1  # an acronym before the noun ("RSF fighters")
+                continue
             is_noun = text[:1].isupper() if self.lang == "de" else text.isalpha()
+            if cat is not None and self.lang == "en" and k + 1 < n and doc.sentence_of[k + 1] == sent:
+                nxt_cat = self._category(doc.concepts[k + 1])
+                if nxt_cat is not None and CATEGORY_PRIORITY.index(nxt_cat) <= CATEGORY_PRIORITY.index(cat):
+                    k += 1  # "three wounded soldiers": the noun, not the participle
+                    continue
             if cat is not None:
                 if self.lang == "de" and not text[:1].isupper():
                     # an adjective with a category ("zivile"): remember, keep looking for the noun
@@ -302,7 +362,10 @@ class CountFinder:
                 if self.lang == "de":
                     return adjective_category or "other", k, k + 1
                 other = (k, k + 1)
-                if not low.endswith(EN_ADJECTIVE_ENDINGS):
+                proper_adjective = (
+                    text[:1].isupper() and k + 1 < n and doc.texts[k + 1].isalpha() and doc.texts[k + 1].islower()
+                )
+                if not low.endswith(EN_ADJECTIVE_ENDINGS) and not proper_adjective:
                     break  # English: the first word that does not look like an adjective
             elif self.lang == "en" and other is not None:
                 break
@@ -334,6 +397,25 @@ class CountFinder:
 
     def _event(self, doc: DocView, i: int, end: int, sent: int, counted_start: int | None) -> str | None:
         lo, hi = self._clause(doc, i, end, sent)
+        found = self._event_in(doc, i, end, lo, hi)
+        if found is not None:
+            return found
+        # coordinated noun phrases share the verb: "48 Drohnen und sechs Raketen gestartet"
+        n = len(doc.lowers)
+        candidates = []
+        if lo > 0 and doc.sentence_of[lo - 1] == sent and doc.lowers[lo - 1] in self.clause_words:
+            plo, _ = self._clause(doc, lo - 2, lo - 1, sent) if lo >= 2 else (lo - 1, lo - 1)
+            candidates.append((plo, lo - 1))
+        if hi < n and doc.sentence_of[hi] == sent and doc.lowers[hi] in self.clause_words:
+            _, nhi = self._clause(doc, hi + 1, hi + 1, sent)
+            candidates.append((hi + 1, nhi))
+        for clo, chi in candidates:
+            found = self._event_in(doc, i, end, clo, chi)
+            if found is not None:
+                return found
+        return None
+
+    def _event_in(self, doc: DocView, i: int, end: int, lo: int, hi: int) -> str | None:
         best: tuple[int, str] | None = None
         for k in range(lo, hi):
             for c in sorted(doc.concepts[k]):
@@ -357,6 +439,10 @@ class CountFinder:
             for hit in reversed(previous):
                 if hit.counted is not None and doc.sentence_of[hit.token_start] >= sent - 1:
                     return hit.counted, hit.counted_start, hit.counted_end, hit.event
+        # ellipsis: "Zwölf Menschen starben, 28 weitere wurden verletzt"; "50 davon"; "50 of which"
+        for hit in reversed(previous):
+            if doc.sentence_of[hit.token_start] == sent and hit.counted is not None:
+                return hit.counted, hit.counted_start, hit.counted_end, None
         return None, None, None, None
 
     @staticmethod
@@ -372,5 +458,5 @@ class CountFinder:
         if modifier == "less_than":
             return 0, max(hi - 1, 0), vague
         if modifier == "almost":
-            return int(math.ceil(hi * 0.9)), hi, True
+            return lo, hi, True
         return lo, hi, True  # about

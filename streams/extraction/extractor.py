@@ -97,6 +97,7 @@ class Extractor:
         gazetteer = load_gazetteer(gazetteer_path or DEFAULT_GAZETTEER)
         categories = {c.id: c.count_category for c in lexicon.concepts.values() if c.count_category}
         events = {c.id: c.count_event for c in lexicon.concepts.values() if c.count_event}
+        priorities = {c.id: c.count_priority for c in lexicon.concepts.values() if c.count_priority}
         pipelines = {}
         for lang in SUPPORTED:
             nlp = build_nlp(lang)
@@ -114,7 +115,7 @@ class Extractor:
                 nlp=nlp,
                 entities=EntityMatcher(gazetteer, lang, tokenize),
                 concepts=ConceptMatcher(lexicon, lang),
-                counts=CountFinder(lang, categories, events),
+                counts=CountFinder(lang, categories, events, priorities),
                 model=model,
                 model_name=models.get(lang),
             )
@@ -220,6 +221,8 @@ class Extractor:
         for c in pipe.counts.find(view):
             start = idx[c.token_start]
             end = idx[c.token_end - 1] + len(words[c.token_end - 1])
+            if text[end - 1 : end] == "." and words[c.token_end - 1][:-1].isdigit():
+                end -= 1  # "auf 54." - the German tokenizer keeps the full stop with the number
             if c.counted_start is not None and c.counted_end is not None:
                 cs: int | None = idx[c.counted_start]
                 ce: int | None = idx[c.counted_end - 1] + len(words[c.counted_end - 1])

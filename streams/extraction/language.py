@@ -3,9 +3,13 @@
 ``LanguageIdentifier.detect`` is called once per article by the Extractor.
 
 Policy (documented in docs/extraction.md): the text decides. Only the first 1,000 characters are
-looked at (enough for lingua, and fast). When the text has fewer than ``MIN_LETTERS`` letters
-(a headline, "Kiew") detection is unreliable, so the article's own ``language`` field is used
-when present; otherwise lingua's guess, or "und" when it has none.
+looked at (enough for lingua, and fast). lingua runs in low-accuracy mode (high accuracy costs
+~380 MB and 2.5 s at start), which is unreliable on single sentences, so:
+
+- fewer than ``MIN_LETTERS`` letters ("Kiew"): the article's ``language`` field when present;
+- fewer than ``SHORT_LETTERS`` letters (one sentence): the article's ``language`` field when
+  lingua gives that language a confidence of at least ``HINT_MIN_CONFIDENCE``;
+- otherwise, or without a field: lingua's answer, or "und" when it has none.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pl", "ru", "uk", "pt", "tr", "ar", "sv", "da", "cs")
 SAMPLE_CHARS = 1_000
 MIN_LETTERS = 30
+SHORT_LETTERS = 200
+HINT_MIN_CONFIDENCE = 0.05
 UNDETERMINED = "und"
 
 
@@ -40,6 +46,11 @@ class LanguageIdentifier:
         if letters == 0:
             return UNDETERMINED
         try:
+            if norm_hint and letters < SHORT_LETTERS and norm_hint in self.languages:
+                hint_lang = getattr(IsoCode639_1, norm_hint.upper())
+                for cv in self._detector.compute_language_confidence_values(sample):
+                    if cv.language.iso_code_639_1 == hint_lang and cv.value >= HINT_MIN_CONFIDENCE:
+                        return norm_hint
             found = self._detector.detect_language_of(sample)
         except Exception:  # lingua raises only on internal errors; never crash the worker for it
             log.exception("language detection failed")

@@ -10,6 +10,8 @@ File format (documented in docs/extraction.md and at the top of every lexicon fi
         description: People killed.  # required
         count_event: killed          # optional: a count in the same clause gets this event
         count_category: people       # optional: a count of this noun counts this category
+        count_priority: 0            # optional: when a word has several categories, the highest
+                                     # priority wins (ties: children > civilians > ... > people)
         de: [töten, sterben, "ums Leben", "*tote"]
         en: [kill, die, dead]
 
@@ -20,7 +22,7 @@ Terms (matched case-insensitively against each token's lemma and its lower-cased
                 ending (-e, -en, -n, -er, -ern, -es, -s), ends with "kopf" (Luftangriffen -> *angriff);
 - ``präfix*``   a token starting with "präfix" (nuklear* -> nukleare, nuklearen);
 - ``a b``       consecutive tokens, each matched like a single-word term ("ums Leben", "air strike");
-- ``a ... b``   "b" later in the same sentence, at most 8 tokens after "a" (German separable verbs:
+- ``a ... b``   "b" later in the same sentence, at most 12 tokens after "a" (German separable verbs:
                 "greifen ... an" matches "griffen russische Drohnen an").
 """
 
@@ -36,10 +38,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 CONCEPT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-CONCEPT_KEYS = {"description", "count_event", "count_category", "de", "en", "fr", "es", "it", "nl", "pl", "pt"}
+CONCEPT_KEYS = {"description", "count_event", "count_category", "count_priority", "de", "en", "fr", "es", "it", "nl", "pl", "pt"}
 GERMAN_ENDINGS = ("ern", "en", "er", "es", "e", "n", "s")
 MIN_HEAD_PREFIX = 2  # a compound needs at least this many letters before the head
-GAP_MAX = 8
+GAP_MAX = 12
 CACHE_LIMIT = 200_000
 
 
@@ -54,6 +56,7 @@ class Concept:
     terms: dict[str, tuple[str, ...]]  # language -> terms as written
     count_event: str | None = None
     count_category: str | None = None
+    count_priority: int = 0
     source: str = ""  # file:line
 
 
@@ -106,7 +109,7 @@ def _load_file(path: Path) -> list[Concept]:
         if not isinstance(desc, str) or not desc.strip():
             raise LexiconError(f"{where}: concept '{cid}' needs a description")
         terms: dict[str, tuple[str, ...]] = {}
-        for lang in CONCEPT_KEYS - {"description", "count_event", "count_category"}:
+        for lang in CONCEPT_KEYS - {"description", "count_event", "count_category", "count_priority"}:
             if lang not in spec:
                 continue
             values = spec[lang]
@@ -118,6 +121,9 @@ def _load_file(path: Path) -> list[Concept]:
         for key in ("count_event", "count_category"):
             if key in spec and not (isinstance(spec[key], str) and CONCEPT_ID.match(spec[key].replace("_", "-"))):
                 raise LexiconError(f"{path}:{_line(spec, key)}: concept '{cid}': '{key}' must be a short name")
+        priority = spec.get("count_priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise LexiconError(f"{path}:{_line(spec, 'count_priority')}: concept '{cid}': 'count_priority' must be an integer")
         out.append(
             Concept(
                 id=cid,
@@ -125,6 +131,7 @@ def _load_file(path: Path) -> list[Concept]:
                 terms=terms,
                 count_event=spec.get("count_event"),
                 count_category=spec.get("count_category"),
+                count_priority=priority,
                 source=where,
             )
         )
