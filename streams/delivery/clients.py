@@ -62,8 +62,9 @@ def explain(kafka: KafkaSettings, exc: BaseException, log_lines: list[str]) -> s
     version_seen = "Broker version identified" in text
     dropped = "socket disconnected" in text or "Connection lost" in text
     if kafka.security_protocol.startswith("SASL") and version_seen and dropped:
-        return (f"{where}: the broker closed the connection during the SASL {kafka.sasl_mechanism} login "
-                f"of user {kafka.sasl_username!r}: the credentials or the mechanism are wrong")
+        return (f"{where}: SASL authentication failed for user {kafka.sasl_username!r} "
+                f"({kafka.sasl_mechanism}): the broker closed the connection during the login; "
+                "check the username, password and mechanism")
     if not kafka.security_protocol.startswith("SASL") and version_seen and dropped:
         return f"{where}: the broker closed the connection: does this listener need SASL or TLS?"
     if "refused" in text.lower():

@@ -1,0 +1,54 @@
+"""Connection failures explained from kafka-python's own log lines (no broker needed)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from kafka import errors as kerr
+
+from streams.delivery.clients import KafkaUnavailable, connect_timeout_ms, explain, explain_bootstrap
+from streams.kafka.settings import KafkaSettings
+
+SASL = KafkaSettings(bootstrap_servers="k1:9093", security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-512",
+                     sasl_username="ops", sasl_password="pw")
+TIMEOUT = kerr.KafkaTimeoutError("Unable to bootstrap from ['k1:9093']")
+
+
+@pytest.mark.parametrize(
+    ("settings", "lines", "expected"),
+    [
+        (SASL, ["Bootstrap connection to bootstrap-0 failed: SaslAuthenticationFailedError: bad"],
+         "SASL authentication failed for user 'ops' (SCRAM-SHA-512): check the username"),
+        (SASL, ["Broker version identified as 4.3", "socket disconnected"],
+         "SASL authentication failed for user 'ops' (SCRAM-SHA-512): the broker closed the connection"),
+        (KafkaSettings(bootstrap_servers="k1:9093"), ["Broker version identified as 4.3", "Connection lost: x"],
+         "does this listener need SASL or TLS?"),
+        (KafkaSettings(bootstrap_servers="k1:9093"), ["Connect attempt returned error: [Errno 111] Connection refused"],
+         "connection refused: is the broker running"),
+        (KafkaSettings(bootstrap_servers="k1:9093", security_protocol="SSL"),
+         ["KafkaConnectionError: Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"],
+         "TLS handshake failed ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed)"),
+        (KafkaSettings(bootstrap_servers="k1:9093"), [], "not reachable: KafkaTimeoutError: Unable to bootstrap"),
+    ],
+)
+def test_explain(settings: KafkaSettings, lines: list[str], expected: str) -> None:
+    text = explain(settings, TIMEOUT, lines)
+    assert text.startswith(f"Kafka at k1:9093 ({settings.security_protocol}): ")
+    assert expected in text
+
+
+def test_explain_bootstrap_records_and_restores_logging() -> None:
+    logger = logging.getLogger("kafka")
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    with pytest.raises(KafkaUnavailable, match="connection refused"), explain_bootstrap(KafkaSettings()):
+        logging.getLogger("kafka.net.manager").warning("Bootstrap failed: [Errno 111] Connection refused")
+        raise kerr.KafkaTimeoutError("Unable to bootstrap")
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before
+
+
+def test_connect_timeout_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSALERT_KAFKA_CONNECT_TIMEOUT", raising=False)
+    assert connect_timeout_ms() == 10_000
+    monkeypatch.setenv("NEWSALERT_KAFKA_CONNECT_TIMEOUT", "2.5")
+    assert connect_timeout_ms() == 2_500
