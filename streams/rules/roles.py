@@ -42,6 +42,7 @@ PLACE_NOUNS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "border",
 })
 SOIL_NOUNS = frozenset({"boden", "territorium", "hoheitsgebiet", "staatsgebiet", "soil", "territory"})
+_COORDINATION = frozenset({"and", "or", "und", "oder", "sowie"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _EN_ADJ_SUFFIXES = ("ern", "ian", "ese", "ish", "al", "ic", "ed", "ine")
 _QUOTES = frozenset("\"'„“”‚‘’«»‹›")
@@ -89,7 +90,12 @@ def has_role(ex: Extraction, e: Entity, role: str) -> bool:
     if role == "place" and e.type == "NORP" and _next_word(ex, e).lower() in PLACE_NOUNS | SOIL_NOUNS:
         return True  # "der äthiopischen Region", "on Congolese soil"
     skip_possessor = False
-    for w in _words_before(ex, e, MAX_GAP + 3):
+    coordinated = 0  # after "and"/"und": the words of the other place ("in Italy and Germany")
+    for w in _words_before(ex, e, MAX_GAP + 6):
+        if coordinated and w[:1].isupper():
+            coordinated -= 1
+            continue
+        coordinated = 0
         if skip_possessor:  # "in Russia's Kursk region": Russia is the possessor
             skip_possessor = False
             if w[:1].isupper():
@@ -103,6 +109,9 @@ def has_role(ex: Extraction, e: Entity, role: str) -> bool:
         low = w.lower()
         if low in words:
             return True
+        if low in _COORDINATION:  # "in Italy and Germany"
+            coordinated = 3
+            continue
         if w == "," or not _may_stand_between(w, ex.language):
             return False
     return False
