@@ -244,6 +244,11 @@ def test_every_dashboard_query_returns_data_from_a_real_prometheus(
     finally:
         producer.close()
 
+    # --- lag: one series per owned partition, back to 0 once everything is committed ------------
+    lag = f'newsalert_consumer_lag_messages{{job="newsalert", topic="{topic}"}}'
+    wait_for("the consumer lag of both partitions to return to 0",
+             lambda: prom.value(f"count({lag})") == 2 and prom.value(f"sum({lag})") == 0, deadline, both)
+
     # --- the worker's exposition is promtool-clean ----------------------------------------------
     status, exposition = http_get(worker_url + "/metrics")
     assert status == 200
