@@ -21,6 +21,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Exists,
     Lead,
     NotOf,
     OptionalOf,
@@ -35,7 +36,7 @@ from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
 from streams.rules.template import Template, TemplateError
 
-OPERATORS = ("all", "any", "not", "optional", "same_sentence", "article", "lead", "within", "macro",
+OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
              "concept", "entity", "count", "regex")
 MAX_CONDITION_DEPTH = 24
 
@@ -100,6 +101,8 @@ class Compiler:
             cond = AllOf(children) if op == "all" else AnyOf(children)
         elif op == "not":
             cond = NotOf(self.condition(value, p, src, stack, depth + 1))
+        elif op == "exists":
+            cond = Exists(self.condition(value, p, src, stack, depth + 1))
         elif op == "optional":
             cond = OptionalOf(self.condition(value, p, src, stack, depth + 1))
         elif op == "same_sentence":
@@ -109,7 +112,8 @@ class Compiler:
         elif op == "lead":
             cond = Lead(int(value["sentences"]), self.condition(value["match"], p + ("match",), src, stack, depth + 1))
         elif op == "within":
-            cond = Within(int(value["tokens"]), self.condition(value["match"], p + ("match",), src, stack, depth + 1))
+            cond = Within(int(value["tokens"]), self.condition(value["match"], p + ("match",), src, stack, depth + 1),
+                          bool(value.get("ordered", False)))
         elif op == "macro":
             cond = self.macro(value, p, src, stack)
         elif op == "concept":

@@ -67,6 +67,13 @@ class OptionalOf:
 
 
 @dataclass(frozen=True, slots=True)
+class Exists:
+    """Context: holds when the child has a solution; contributes no bindings and no evidence."""
+
+    child: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class SameSentence:
     child: Condition
 
@@ -88,6 +95,7 @@ class Lead:
 class Within:
     tokens: int
     child: Condition
+    ordered: bool = False  # the matched items appear in the text in the order they are listed
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ class Where:
 
 Condition = (
     ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf | AllOf | AnyOf | NotOf | OptionalOf | SameSentence
-    | WholeArticle | Within | Where | Lead
+    | WholeArticle | Within | Where | Lead | Exists
 )
 
 

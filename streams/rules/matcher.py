@@ -22,6 +22,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Exists,
     Lead,
     NotOf,
     OptionalOf,
@@ -165,6 +166,8 @@ def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> li
         return out[:MAX_SOLUTIONS]
     if isinstance(cond, NotOf):
         return [] if evaluate(cond.child, view, region) else [EMPTY]
+    if isinstance(cond, Exists):
+        return [EMPTY] if evaluate(cond.child, view, region) else []
     if isinstance(cond, OptionalOf):
         return evaluate(cond.child, view, region) or [EMPTY]
     if isinstance(cond, SameSentence):
@@ -181,7 +184,8 @@ def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> li
         n = min(cond.sentences, len(view.extraction.sentences))
         return evaluate(cond.child, view, frozenset(range(n)) if view.extraction.sentences else None)
     if isinstance(cond, Within):
-        return [s for s in evaluate(cond.child, view, region) if _spread(s.items) <= cond.tokens]
+        return [s for s in evaluate(cond.child, view, region)
+                if _spread(s.items) <= cond.tokens and (not cond.ordered or _in_order(s.items))]
     if isinstance(cond, Where):
         return [s for s in evaluate(cond.child, view, region) if cond.expression.evaluate(view.env(s), view.lists)]
     raise TypeError(f"unknown condition {type(cond).__name__}")  # pragma: no cover
@@ -224,6 +228,10 @@ def _all(children: Sequence[Condition], view: ExtractionView, region: Region) ->
             widened.extend(joined or [a])
         sols = widened[:MAX_SOLUTIONS]
     return sols
+
+
+def _in_order(items: Sequence[Item]) -> bool:
+    return all(a.token_start <= b.token_start for a, b in zip(items, items[1:], strict=False))
 
 
 def _spread(items: Sequence[Item]) -> int:

@@ -23,6 +23,7 @@ from streams.rules.conditions import (
     Condition,
     CountLeaf,
     EntityLeaf,
+    Exists,
     Lead,
     NotOf,
     OptionalOf,
@@ -76,7 +77,7 @@ def clauses_of(cond: Condition) -> list[Clause]:
                 return []  # one alternative needs nothing indexable
             picked |= best_clause(child_clauses)
         return [frozenset(picked)]
-    if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead):
+    if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead | Exists):
         return clauses_of(cond.child)
     return []  # pragma: no cover
 

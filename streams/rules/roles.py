@@ -38,8 +38,7 @@ PLACE_NOUNS = frozenset({
     "city", "town", "village", "province", "capital", "area", "district", "outskirts", "vicinity", "state",
     "port", "territory", "peninsula", "island", "suburb", "suburbs", "republic", "county",
     # parts of a country: "in den Norden Syriens", "in the south of Lebanon"
-    "norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "grenzgebiet",
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "border",
+    "norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "border",
 })
 SOIL_NOUNS = frozenset({"boden", "territorium", "hoheitsgebiet", "staatsgebiet", "soil", "territory"})
 _COORDINATION = frozenset({"and", "or", "und", "oder", "sowie"})
