@@ -26,12 +26,15 @@ def kafka_options(func: F) -> F:
                      help="prefer the env variable NEWSALERT_KAFKA_SASL_PASSWORD, which ps does not show"),
         click.option("--ssl-cafile", type=click.Path(dir_okay=False), default=None, help="[env NEWSALERT_KAFKA_SSL_CAFILE]"),
         click.option("--ssl-certfile", type=click.Path(dir_okay=False), default=None, help="[env NEWSALERT_KAFKA_SSL_CERTFILE]"),
-        click.option("--ssl-keyfile", type=click.Path(dir_okay=False), default=None, help="[env NEWSALERT_KAFKA_SSL_KEYFILE]"),
+        click.option("--ssl-keyfile", type=click.Path(dir_okay=False), default=None,
+                     help="[env NEWSALERT_KAFKA_SSL_KEYFILE; its password: env NEWSALERT_KAFKA_SSL_PASSWORD]"),
+        click.option("--ssl-check-hostname/--no-ssl-check-hostname", default=None,
+                     help="verify that the broker certificate names the host [env NEWSALERT_KAFKA_SSL_CHECK_HOSTNAME; default on]"),
     ]
 
     def wrapper(**kwargs: Any) -> Any:
         names = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username",
-                 "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile")
+                 "sasl_password", "ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_check_hostname")
         overrides = {n: kwargs.pop(n) for n in names}
         if overrides["security_protocol"]:
             overrides["security_protocol"] = overrides["security_protocol"].upper()

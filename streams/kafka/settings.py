@@ -27,6 +27,7 @@ class KafkaSettings:
     ssl_cafile: str | None = None
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
+    ssl_password: str | None = None  # for an encrypted ssl_keyfile
     ssl_check_hostname: bool = True
     client_id: str = "newsalert"
 
@@ -42,6 +43,12 @@ class KafkaSettings:
                 )
             if not self.sasl_username or self.sasl_password is None:
                 raise ValueError(f"{self.security_protocol} needs a SASL username and password")
+        if self.uses_ssl:
+            try:  # load the CA, certificate and key now: a bad file is a configuration error
+                self.ssl_context()
+            except (OSError, ssl.SSLError) as exc:
+                files = ", ".join(f for f in (self.ssl_cafile, self.ssl_certfile, self.ssl_keyfile) if f)
+                raise ValueError(f"cannot load the TLS files ({files or 'system CAs'}): {exc}") from exc
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> KafkaSettings:
@@ -60,6 +67,7 @@ class KafkaSettings:
             "ssl_cafile": get("SSL_CAFILE"),
             "ssl_certfile": get("SSL_CERTFILE"),
             "ssl_keyfile": get("SSL_KEYFILE"),
+            "ssl_password": get("SSL_PASSWORD"),
             "ssl_check_hostname": (get("SSL_CHECK_HOSTNAME") or "true").lower() not in ("0", "false", "no"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -78,7 +86,7 @@ class KafkaSettings:
         ctx = ssl.create_default_context(cafile=self.ssl_cafile)
         ctx.check_hostname = self.ssl_check_hostname
         if self.ssl_certfile:
-            ctx.load_cert_chain(self.ssl_certfile, self.ssl_keyfile)
+            ctx.load_cert_chain(self.ssl_certfile, self.ssl_keyfile, password=self.ssl_password)
         return ctx
 
     def kafka_python_kwargs(self) -> dict[str, Any]:
