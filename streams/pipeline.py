@@ -41,9 +41,9 @@ class Result:
 
     def standalone_alerts(self) -> list[Alert]:
         """One alert per match, with no state across articles (what `check` prints)."""
-        return [
-            standalone_alert(m, self.article_ref, self.event_time(), PIPELINE_VERSION) for m in self.matches
-        ]
+        published = parse_time(self.article.published_at)
+        now = time.time()
+        return [standalone_alert(m, self.article_ref, published, PIPELINE_VERSION, now=now) for m in self.matches]
 
 
 @dataclass

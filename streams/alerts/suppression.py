@@ -14,7 +14,7 @@ replay of the same input produces byte-identical alerts.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from streams.alerts.facts import merge_facts
@@ -117,14 +117,19 @@ class Suppressor:
         )
 
 
-def standalone_alert(match: Match, article: ArticleRef, event_time: float, pipeline_version: str) -> Alert:
-    """The alert one article gives on its own (``newsalert check``: no state across articles)."""
-    outcome = Suppressor({}, pipeline_version).observe(
-        Match(**{**{f: getattr(match, f) for f in match.__dataclass_fields__}, "min_articles": 1}),
-        article,
-        event_time,
-    )
+def standalone_alert(match: Match, article: ArticleRef, event_time: float | None, pipeline_version: str,
+                     *, now: float) -> Alert:
+    """The alert one article gives on its own (``newsalert check``: no state across articles).
+
+    An undated article (``event_time`` None) gets its alert id from window start 0, so the id stays
+    deterministic, and ``now`` as its first/last seen and detection time."""
+    single = Match(**{**{f: getattr(match, f) for f in match.__dataclass_fields__}, "min_articles": 1})
+    outcome = Suppressor({}, pipeline_version).observe(single, article, event_time if event_time is not None else 0.0)
     assert outcome.alert is not None
-    return outcome.alert
+    alert = outcome.alert
+    if event_time is None:
+        stamp = iso(now)
+        alert = replace(alert, first_seen=stamp, last_seen=stamp, detected_at=stamp)
+    return alert
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 
-from streams.alerts.render import render_pretty
 from streams.config import Settings
+from streams.delivery.subscribe import render
 from streams.inputs import InputProblem, iter_articles
 
 
@@ -37,7 +35,6 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
         raise SystemExit(2) from exc
     bad = 0
     total_alerts = 0
-    colour = sys.stdout.isatty()
     for item in iter_articles(paths, max_text_chars=settings.limits.max_article_chars):
         if isinstance(item, InputProblem):
             bad += 1
@@ -50,10 +47,7 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
         alerts = result.standalone_alerts()
         total_alerts += len(alerts)
         for alert in alerts:
-            if fmt == "jsonl":
-                click.echo(json.dumps(alert.to_dict(), ensure_ascii=False))
-            else:
-                click.echo(render_pretty(alert.to_dict(), colour=colour) + "\n")
+            click.echo(render(alert.to_dict(), fmt))
     if fmt == "pretty":
         click.echo(f"{total_alerts} alert(s)" + (f", {bad} input problem(s)" if bad else ""), err=True)
     if bad:

@@ -31,6 +31,6 @@ def test_demo_prints_alerts_from_the_bundled_samples(tmp_path: Path) -> None:
     assert "foreign-troop-deployment" in out, out + proc.stderr[-3000:]
     assert "civilian-casualties" in out
     assert out.count("rule ") >= 3  # several alerts, each with its rule line
-    assert "▸ [" in out  # evidence with character offsets
+    assert "evidence [" in out  # evidence with character offsets
     assert "broker stopped" in proc.stderr
     assert not (tmp_path / "broker" / "broker.pid").exists()

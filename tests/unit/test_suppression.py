@@ -79,5 +79,12 @@ def test_replay_of_the_same_sequence_gives_identical_alerts() -> None:
 
 
 def test_standalone_alert_ignores_min_articles_and_state() -> None:
-    alert = standalone_alert(_match(4, "a1", min_articles=5), ArticleRef("a1"), 0.0, "test")
+    alert = standalone_alert(_match(4, "a1", min_articles=5), ArticleRef("a1"), 0.0, "test", now=99.0)
     assert alert.status == "new" and alert.corroboration == 1 and alert.article_id == "a1"
+
+
+def test_undated_standalone_alert_has_a_stable_id_and_the_current_time() -> None:
+    a = standalone_alert(_match(4, "a1"), ArticleRef("a1"), None, "test", now=1_800_000_000.0)
+    b = standalone_alert(_match(4, "a1"), ArticleRef("a1"), None, "test", now=1_800_000_500.0)
+    assert a.alert_id == b.alert_id
+    assert a.detected_at.startswith("2027-01-15") and a.first_seen == a.detected_at
