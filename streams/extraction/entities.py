@@ -20,6 +20,13 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 5. English cities: not when directly followed by a capitalised word, which makes them part of a
    longer name ("George Bush", "Paris Saint-Germain"); regions ("Kyiv Oblast") are longer matches
    anyway. Not in German, where every noun is capitalised ("Moskaus Verbündete").
+6. Cities are not matched as part of a sports club's name: followed by a two-digit number
+   ("Hannover 96", "Mainz 05") or after a club prefix ("Borussia Dortmund", "FC Liverpool").
+7. A city whose name is also a first name (flag P: "George", "Victoria") needs a locative
+   preposition, like a common word.
+8. German: a capitalised country adjective inside a sentence, followed by a capitalised word, is
+   part of a name ("Deutsche Bank", "Bayerischer Rundfunk", "Europäische Zentralbank"), not a
+   nationality; "die Deutschen sagen" stays a demonym.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ KIND_RANK = {
     "country": 80,
     "demonym": 75,
     "continent": 60,
+    "historical": 60,
     "area": 60,
     "sea": 60,
     "river": 55,
@@ -51,6 +59,9 @@ LOCATIVE_PREPOSITIONS = {
     "de": {"in", "im", "nach", "aus", "bei", "von", "vom", "nahe", "um", "durch", "über", "gegen", "südlich", "nördlich", "östlich", "westlich"},
     "en": {"in", "from", "to", "near", "at", "outside", "around", "of", "into", "across", "towards", "toward"},
 }
+CLUB_PREFIXES = {"Inter", "Borussia", "FC", "SC", "SV", "VfB", "VfL", "TSV", "TSG", "SpVgg", "Eintracht", "Hertha", "Fortuna",
+                 "Alemannia", "Dynamo", "Dinamo", "Lokomotive", "Rot-Weiss", "Rot-Weiß", "Kickers", "AC", "AS", "Real",
+                 "Atlético", "Olympique", "Sporting", "Racing", "Stade"}
 COMMON_WORD_FLAG = {"de": "D", "en": "E"}
 
 
@@ -154,8 +165,28 @@ class EntityMatcher:
             hits.append(EntityHit(start, end, chosen))
         return hits
 
+    @staticmethod
+    def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+        """Rule 6: "Hannover 96", "Mainz 05", "Borussia Dortmund", "FC Liverpool" are clubs."""
+        if end < len(words) and not sentence_starts[end] and words[end].isdigit() and len(words[end]) == 2:
+            return True
+        return start > 0 and not sentence_starts[start] and words[start - 1] in CLUB_PREFIXES
+
     def _accept(self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
         entry, flags = cand
+        if (
+            self.lang == "de"
+            and entry.type == "NORP"
+            and start > 0
+            and not sentence_starts[start]
+            and words[start][:1].isupper()
+            and end < len(words)
+            and words[end][:1].isupper()
+            and (words[start].lower(),) in self.table
+        ):
+            return False  # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank"
+        if entry.kind == "city" and self._sports_club(words, start, end, sentence_starts):
+            return False
         if entry.kind == "city" and self.lang == "en" and end < len(words) and not sentence_starts[end]:
             # rule 5: a city name directly followed by another capitalised word is part of a
             # longer name ("George Bush", "Washington Post", "Paris Saint-Germain")
@@ -165,7 +196,8 @@ class EntityMatcher:
         if not flags:
             return True
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
-        if self.common_flag and self.common_flag in flags and (prev is None or prev.lower() not in self.locatives):
+        needs_locative = (self.common_flag and self.common_flag in flags) or ("P" in flags and entry.kind == "city")
+        if needs_locative and (prev is None or prev.lower() not in self.locatives):
             return False
         if "P" in flags:
             if prev is not None and prev[:1].isupper() and prev.isalpha() and prev.lower() not in self.locatives:
