@@ -54,8 +54,8 @@ _MAX_LABEL_CHARS = 100
 class BoundedLabel:
     """Maps raw label values onto at most ``limit`` distinct values plus ``"other"``.
 
-    Called on every observation; thread-safe because the HTTP server thread never calls it but a
-    worker may observe from executor threads.
+    Called on every observation. Values are stripped and cut to 100 characters; empty ones become
+    ``empty``. Thread-safe: the worker may observe from executor threads.
     """
 
     def __init__(self, limit: int, *, empty: str = UNKNOWN) -> None:
