@@ -3,8 +3,9 @@
 The worker consumes articles (good ones, an unsupported language, a malformed message) from
 uuid-named topics; Prometheus scrapes it every second and evaluates the service alerts; then
 every query of every panel of the Grafana dashboard must return data through Prometheus's HTTP
-API, the worker's exposition must pass `promtool check metrics`, and every alert rule must
-evaluate without error.
+API, the worker's exposition must pass `promtool check metrics`, every alert rule must evaluate
+without error, the dead-letter alert must go pending (1 broken message in 13) and the others
+must stay inactive.
 
 Counters that appear for the first time have no earlier sample, so rate() over them is 0 or
 missing; the articles are therefore published in two waves, the second after Prometheus has
@@ -268,11 +269,18 @@ def test_every_dashboard_query_returns_data_from_a_real_prometheus(
         f"  {title}: {expr}\n    -> {prom.query(expr)}" for title, expr in missing.items()) + "\n" + worker.tail(30)
 
     # --- the service alerts evaluate cleanly against real series --------------------------------
-    status, body = http_get(prom.base + "/api/v1/rules")
-    rules = [r for g in json.loads(body)["data"]["groups"] for r in g["rules"]]
-    assert {r["name"] for r in rules} >= {"NewsalertWorkerDown", "NewsalertConsumerStalled",
-                                           "NewsalertLagGrowing", "NewsalertDeadLetterRate",
-                                           "NewsalertRuleReloadFailing"}
-    assert all(r["health"] == "ok" for r in rules), [(r["name"], r.get("lastError")) for r in rules]
-    down = next(r for r in rules if r["name"] == "NewsalertWorkerDown")
-    assert down["state"] == "inactive" and not down["alerts"]
+    def alert_rules() -> dict[str, dict[str, Any]]:
+        status, body = http_get(prom.base + "/api/v1/rules")
+        assert status == 200, body[:300]
+        return {r["name"]: r for g in json.loads(body)["data"]["groups"] for r in g["rules"]}
+
+    # 1 broken message in 13 per wave is above the 5 % threshold: the alert is pending (for: 10m)
+    wait_for("NewsalertDeadLetterRate to be pending",
+             lambda: alert_rules()["NewsalertDeadLetterRate"]["state"] == "pending", deadline, both)
+    rules = alert_rules()
+    assert set(rules) >= {"NewsalertWorkerDown", "NewsalertConsumerStalled", "NewsalertLagGrowing",
+                          "NewsalertDeadLetterRate", "NewsalertRuleReloadFailing"}
+    assert all(r["health"] == "ok" for r in rules.values()), [(n, r.get("lastError")) for n, r in rules.items()]
+    for quiet in ("NewsalertWorkerDown", "NewsalertConsumerStalled", "NewsalertLagGrowing",
+                  "NewsalertRuleReloadFailing", "NewsalertNoRulesLoaded"):
+        assert rules[quiet]["state"] == "inactive", (quiet, rules[quiet]["alerts"])
