@@ -59,7 +59,15 @@ class Article:
             raise ArticleError("empty_field", "field 'text' is empty")
         if max_text_chars is not None and len(data["text"]) > max_text_chars:
             raise ArticleError("too_large", f"text has {len(data['text'])} characters, limit is {max_text_chars}")
-        return cls(**{k: data.get(k) for k in ARTICLE_FIELDS})
+        return cls(
+            id=data["id"],
+            text=data["text"],
+            title=data.get("title"),
+            url=data.get("url"),
+            source=data.get("source"),
+            language=data.get("language"),
+            published_at=data.get("published_at"),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,10 +49,11 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         raise click.ClickException(f"the rules are invalid, not starting:\n{exc}") from exc
     click.echo(f"loaded {len(pipeline.ruleset.rules)} rules from {settings.rules_dir} "
                f"(version {pipeline.ruleset.version})", err=True)
-    ensure_topics(settings.kafka, [settings.articles_topic, settings.alerts_topic, settings.dlq_topic],
-                  partitions=settings.topic_partitions, replication=settings.topic_replication)
     registry = CollectorRegistry()
     app, runtime = build_app(settings, pipeline, registry)
+    ensure_topics(settings.kafka,
+                  [settings.articles_topic, settings.dlq_topic, *runtime.output_topics(pipeline.ruleset)],
+                  partitions=settings.topic_partitions, replication=settings.topic_replication)
     install_faust_sensors(app, registry)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
                                is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)

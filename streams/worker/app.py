@@ -33,6 +33,7 @@ from streams import __version__
 from streams.alerts.suppression import Suppressor, state_key
 from streams.config import Settings
 from streams.delivery.routing import message_key, severity_topics_from_env, topics_for
+from streams.delivery.topics import ensure_topics
 from streams.metrics import Metrics, install_lag_timer
 from streams.models import ArticleError, ArticleRef, Match
 from streams.pipeline import PIPELINE_VERSION, Pipeline
@@ -54,8 +55,16 @@ class WorkerRuntime:
         self.started = time.time()
         self.ready = False
 
+    def output_topics(self, ruleset: Any) -> list[str]:
+        """Every topic alerts can go to: default, per-severity, and the rules' own ``topics``."""
+        names = [self.settings.alerts_topic, *self.severity_topics.values()]
+        names += [t for rule in ruleset.rules for t in rule.topics]
+        return list(dict.fromkeys(names))
+
     def on_rules_changed(self, ruleset: Any) -> None:
         """Called by the rule watcher thread with a fully validated new set."""
+        ensure_topics(self.settings.kafka, self.output_topics(ruleset),
+                      partitions=self.settings.topic_partitions, replication=self.settings.topic_replication)
         self.pipeline.swap_rules(ruleset)
         self.metrics.rules_reload(True)
         self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
@@ -117,7 +126,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
     loop_executor = None  # default thread pool: keeps the event loop (heartbeats, fetches) alive
 
     @app.agent(articles_topic)
-    async def process_articles(stream: faust.StreamT) -> None:
+    async def process_articles(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
             runtime.metrics.observe_batch(len(events))
             records = [
@@ -152,6 +161,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 ref = ArticleRef.of(article, language)
                 event_time = result.event_time(fallback=record.timestamp)
                 for match in result.matches:
+                    runtime.metrics.matches(match.rule_id)
                     envelope = {
                         "match": match.to_dict(),
                         "article": ref.to_dict(),
@@ -184,7 +194,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
 
     install_lag_timer(app, metrics, [settings.articles_topic])
 
-    @app.on_partitions_assigned.connect
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         runtime.ready = True
 
