@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import certifi
 import jsonschema
 import kubernetes_validate
 import pytest
@@ -101,7 +102,12 @@ def worker_settings(docs: list[Manifest]) -> tuple[Settings, dict[str, str]]:
         env.update(one(docs, "ConfigMap", source["configMapRef"]["name"])["data"])
     for var in container.get("env", []):
         env[var["name"]] = var.get("value", "<from secret>")
-    return Settings.from_env(env), env
+    # KafkaSettings loads the TLS files when it is built. The CA file exists only in the pod (a
+    # Secret volume), so stand in a real CA bundle here; `env` keeps the path the pod uses.
+    loadable = dict(env)
+    if "NEWSALERT_KAFKA_SSL_CAFILE" in loadable:
+        loadable["NEWSALERT_KAFKA_SSL_CAFILE"] = certifi.where()
+    return Settings.from_env(loadable), env
 
 
 def rule_topics(files: dict[str, str]) -> set[str]:
@@ -524,7 +530,7 @@ def test_topics_match_what_the_worker_expects(renders: dict[str, list[Manifest]]
 @pytest.mark.parametrize("render", RENDERS)
 def test_worker_kafka_credentials_come_from_strimzi(renders: dict[str, list[Manifest]], render: str) -> None:
     docs = renders[render]
-    settings, _ = worker_settings(docs)
+    settings, env = worker_settings(docs)
     user = one(docs, "KafkaUser")
     assert settings.kafka.security_protocol == "SASL_SSL"
     assert (
@@ -540,7 +546,8 @@ def test_worker_kafka_credentials_come_from_strimzi(renders: dict[str, list[Mani
     ca = next(v for v in pod["volumes"] if v["name"] == "kafka-ca")
     assert ca["secret"]["secretName"] == f"{cluster}-cluster-ca-cert"
     mount = next(m for m in pod["containers"][0]["volumeMounts"] if m["name"] == "kafka-ca")
-    assert settings.kafka.ssl_cafile == f"{mount['mountPath']}/{ca['secret']['items'][0]['path']}"
+    assert settings.kafka.uses_ssl
+    assert env["NEWSALERT_KAFKA_SSL_CAFILE"] == f"{mount['mountPath']}/{ca['secret']['items'][0]['path']}"
     # The ACLs cover the worker's topics and its consumer group.
     acls = user["spec"]["authorization"]["acls"]
 
