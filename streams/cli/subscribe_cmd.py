@@ -47,7 +47,14 @@ def subscribe(
     import os
 
     from streams.delivery.clients import KafkaUnavailable
-    from streams.delivery.consume import OffsetTracker, StartAt, StopSignal, open_consumer, poll_records
+    from streams.delivery.consume import (
+        OffsetTracker,
+        PendingSeeks,
+        StartAt,
+        StopSignal,
+        open_consumer,
+        poll_records,
+    )
     from streams.delivery.filters import AlertFilter
     from streams.delivery.subscribe import render
 
@@ -64,12 +71,14 @@ def subscribe(
     tracker = None
     shown = 0
     try:
-        consumer = open_consumer(kafka, topics, group=group, start=start, wait_timeout=timeout)
+        seeks = PendingSeeks(start) if group and start.mode == "since" else None
+        consumer = open_consumer(kafka, topics, group=group, start=start, seeks=seeks, wait_timeout=timeout)
         where = f"group {group}" if group else f"{len(consumer.assignment())} partition(s)"
         click.echo(f"subscribed to {', '.join(topics)} ({where}, start: {start.mode})", err=True)
         tracker = OffsetTracker(consumer, group=group)
         with stopper.deferred():
-            for rec in poll_records(consumer, timeout=timeout, idle=idle_timeout, stop=lambda: stopper.requested):
+            for rec in poll_records(consumer, timeout=timeout, idle=idle_timeout, stop=lambda: stopper.requested,
+                                    seeks=seeks):
                 if rec.alert is None:
                     click.echo(f"warning: skipping {rec.where}: {rec.error}", err=True)
                 elif wanted.accepts(rec.alert):

@@ -132,22 +132,35 @@ def seek_partitions(consumer: KafkaConsumer, partitions: Sequence[TopicPartition
             consumer.seek_to_end(*missing)
 
 
-class _SeekOnFirstAssignment(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Group mode with --since: seek each partition once, the first time it is assigned."""
+class PendingSeeks(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Group mode with --since: position each partition once, the first time it is assigned.
 
-    def __init__(self, consumer: KafkaConsumer, start: StartAt) -> None:
-        self.consumer = consumer
+    kafka-python 3 calls rebalance listeners on its IO thread, where blocking calls such as
+    ``offsets_for_times`` are not allowed; so the listener only notes new partitions, and
+    ``poll_records`` (on the caller's thread) drops records polled for them before the seek and
+    then seeks.
+    """
+
+    def __init__(self, start: StartAt) -> None:
         self.start = start
+        self.pending: set[TopicPartition] = set()
         self.done: set[TopicPartition] = set()
 
     def on_partitions_revoked(self, revoked: Any) -> None:
-        """Called by kafka-python before a rebalance takes partitions away: nothing to do."""
+        """Called by kafka-python before a rebalance takes partitions away."""
+        self.pending.difference_update(revoked)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
-        """Called by kafka-python after a rebalance: position partitions not seen before."""
-        fresh = [tp for tp in assigned if tp not in self.done]
-        seek_partitions(self.consumer, fresh, self.start)
-        self.done.update(fresh)
+        """Called by kafka-python after a rebalance: note partitions not positioned before."""
+        self.pending.update(tp for tp in assigned if tp not in self.done)
+
+    def apply(self, consumer: KafkaConsumer) -> set[TopicPartition]:
+        """Seek the pending partitions that are still assigned; return the ones sought."""
+        todo = [tp for tp in self.pending if tp in consumer.assignment()]
+        self.pending.clear()
+        seek_partitions(consumer, todo, self.start)
+        self.done.update(todo)
+        return set(todo)
 
 
 def wait_for_partitions(
@@ -182,6 +195,7 @@ def open_consumer(
     *,
     group: str | None,
     start: StartAt,
+    seeks: PendingSeeks | None = None,
     wait_timeout: float | None = None,
     on_wait: Callable[[str], None] = lambda topic: print(f"waiting for topic {topic} to exist", file=sys.stderr),
     **extra: Any,
@@ -211,7 +225,10 @@ def open_consumer(
         **extra,
     )
     if start.mode == "since":
-        consumer.subscribe(list(topics), listener=_SeekOnFirstAssignment(consumer, start))
+        if seeks is None:
+            consumer.close()
+            raise ValueError("a consumer group starting at a time needs PendingSeeks")
+        consumer.subscribe(list(topics), listener=seeks)
     else:
         consumer.subscribe(list(topics))
     return consumer
@@ -255,6 +272,7 @@ def poll_records(
     idle: float | None = None,
     poll_ms: int = 500,
     stop: Callable[[], bool] = lambda: False,
+    seeks: PendingSeeks | None = None,
 ) -> Iterator[Received]:
     """Yield decoded records until ``timeout`` seconds in total, ``idle`` seconds without a record,
     or ``stop()`` turns true (checked between records and every ``poll_ms``).
@@ -274,6 +292,9 @@ def poll_records(
         if timeout is not None:
             wait_ms = max(1, min(wait_ms, int((started + timeout - now) * 1000)))
         batches = consumer.poll(timeout_ms=wait_ms)
+        if seeks is not None and seeks.pending:
+            for tp in seeks.apply(consumer):
+                batches.pop(tp, None)  # polled before the seek: read again from the new position
         for tp in sorted(batches, key=lambda t: (t.topic, t.partition)):
             for record in batches[tp]:
                 if stop():

@@ -187,6 +187,18 @@ def test_subscribe_since_uses_message_time(kafka_bootstrap: str, unique_name: Ca
     assert sorted(json.loads(line)["alert_id"] for line in result.stdout.splitlines()) == ["old", "recent"]
 
 
+def test_subscribe_group_with_since(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> None:
+    topic, group = unique_name("alerts"), unique_name("grp")
+    now_ms = int(time.time() * 1000)
+    alerts = [make_alert(alert_id=f"g{i}", suppression_key="") for i in range(3)]
+    produce_alerts(kafka_bootstrap, topic, alerts,
+                   timestamps=[now_ms - 5 * 3600_000, now_ms - 1800_000, now_ms - 60_000])
+    result = run_cli(["subscribe", "-t", topic, "--group", group, "--since", "1h", "--format", "jsonl",
+                      "--idle-timeout", "3", "--timeout", "60"], kafka_bootstrap)
+    assert result.exit_code == 0, result.output
+    assert sorted(json.loads(line)["alert_id"] for line in result.stdout.splitlines()) == ["g1", "g2"]
+
+
 def test_subscribe_max_messages_and_pretty(kafka_bootstrap: str, unique_name: Callable[[str], str]) -> None:
     topic = unique_name("alerts")
     produce_alerts(kafka_bootstrap, topic, sample_alerts())

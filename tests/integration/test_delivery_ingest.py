@@ -52,15 +52,25 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[int, str, bytes]] = {}
+        self.etags: dict[str, str] = {}  # path -> ETag; a matching If-None-Match gets 304
         self.hits: dict[str, int] = {}
+        self.not_modified = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server API)
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 status, ctype, body = server.pages.get(self.path, (404, "text/plain", b"not here"))
+                etag = server.etags.get(self.path)
+                if etag and self.headers.get("If-None-Match") == etag:
+                    server.not_modified += 1
+                    self.send_response(304)
+                    self.end_headers()
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                if etag:
+                    self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -171,3 +181,21 @@ def test_polling_loop_publishes_new_items_and_stops_on_ctrl_c(
     assert "Traceback" not in err
     assert len(consume_until(kafka_bootstrap, topic, lambda v: False, timeout=2)) == 2  # no repeats
     assert "1 published" in out and "1 already seen" in out
+
+
+def test_conditional_get_skips_unchanged_feeds(
+    kafka_bootstrap: str, unique_name: Callable[[str], str], feeds: FeedServer, tmp_path: Path
+) -> None:
+    topic = unique_name("articles")
+    state = tmp_path / "state.sqlite3"
+    feeds.pages["/atom"] = (200, "application/atom+xml", ATOM)
+    feeds.etags["/atom"] = '"v1"'
+    first = ingest(kafka_bootstrap, "--once", "--state", str(state), "-t", topic, feeds.url("/atom"))
+    assert first.exit_code == 0 and "2 published" in first.stdout
+    second = ingest(kafka_bootstrap, "--once", "--state", str(state), "-t", topic, feeds.url("/atom"))
+    assert second.exit_code == 0 and f"{feeds.url('/atom')}: not modified" in second.stdout
+    assert feeds.not_modified == 1
+    feeds.etags["/atom"] = '"v2"'  # changed on the server: fetched again, nothing new to publish
+    third = ingest(kafka_bootstrap, "--once", "--state", str(state), "-t", topic, feeds.url("/atom"))
+    assert "2 entries, 0 published, 2 already seen" in third.stdout
+    assert len(consume_until(kafka_bootstrap, topic, lambda v: len(v) > 2, timeout=4)) == 2
