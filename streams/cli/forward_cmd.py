@@ -57,6 +57,8 @@ def forward(
     """
     import os
 
+    from kafka.errors import KafkaError
+
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
     from streams.delivery.consume import OffsetTracker, StartAt, StopSignal, open_consumer, poll_records
@@ -111,6 +113,8 @@ def forward(
         pass
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
+    except KafkaError as exc:  # the DLQ write failed: the alert stays uncommitted and is retried on restart
+        raise click.ClickException(f"stopped, nothing lost: {type(exc).__name__}: {exc}") from exc
     finally:
         if tracker is not None:
             tracker.commit()

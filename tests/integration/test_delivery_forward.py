@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +158,35 @@ def test_unreachable_webhook_goes_to_dlq(kafka_bootstrap: str, unique_name: Call
     assert result.exit_code == 0, result.output
     [dead] = consume_until(kafka_bootstrap, dlq, lambda v: len(v) >= 1, timeout=30)
     assert dead["error"]["reason"].startswith("cannot connect") and dead["error"]["attempts"] == 2
+
+
+def test_ctrl_c_while_retrying_keeps_the_alert_for_the_next_run(
+    kafka_bootstrap: str, unique_name: Callable[[str], str], hook: Hook
+) -> None:
+    topic, dlq, group = unique_name("alerts"), unique_name("dlq"), unique_name("fwd")
+    produce(kafka_bootstrap, topic, [make_alert(alert_id="pending-1")])
+    hook.plan["/later"] = [503]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli.main", "forward", "-b", kafka_bootstrap, "--webhook", hook.url("/later"),
+         "-t", topic, "--dlq-topic", dlq, "--group", group, "--from-beginning", "--retries", "5", "--backoff", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not hook.bodies("/later") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(hook.bodies("/later")) == 1  # first attempt failed; now waiting 30 s to retry
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "Traceback" not in err
+    assert "0 delivered, 0 dead-lettered" in err
+    # the webhook is back: the same group delivers the alert that was interrupted
+    hook.plan["/later"] = [503, 200]
+    result = forward(kafka_bootstrap, "--webhook", hook.url("/later"), "-t", topic, "--dlq-topic", dlq,
+                     "--group", group, "-n", "1", "--idle-timeout", "20")
+    assert result.exit_code == 0, result.output
+    assert "delivered alert pending-1 rev 1 (HTTP 200" in result.stdout
+    assert consume_until(kafka_bootstrap, dlq, lambda v: False, timeout=2) == []
