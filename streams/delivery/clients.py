@@ -78,7 +78,9 @@ def explain(kafka: KafkaSettings, exc: BaseException, log_lines: list[str]) -> s
 def explain_bootstrap(kafka: KafkaSettings) -> Iterator[None]:
     """Run client construction; turn a bootstrap failure into KafkaUnavailable with the reason.
 
-    kafka-python's retry messages are hidden meanwhile unless logging is at INFO or lower (-v).
+    kafka-python's retry messages are hidden meanwhile unless logging is at INFO or lower (-v);
+    afterwards only its errors are shown (its transient warnings, e.g. during a group rebalance,
+    are noise for a command-line user), again unless -v.
     """
     logger = logging.getLogger("kafka")
     recorder = _Recorder()
@@ -93,7 +95,7 @@ def explain_bootstrap(kafka: KafkaSettings) -> Iterator[None]:
         raise KafkaUnavailable(explain(kafka, exc, recorder.messages)) from exc
     finally:
         logger.removeHandler(recorder)
-        logger.setLevel(old_level)
+        logger.setLevel(old_level if verbose else max(old_level, logging.ERROR))
         logger.propagate = old_propagate
 
 

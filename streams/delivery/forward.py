@@ -72,6 +72,7 @@ class Forwarder:
         raw = rec.raw
         if rec.alert is None:
             self._dead_letter(rec, raw, f"invalid_alert: {rec.error}", attempts=0, status=None, permanent=True)
+            self.on_event(f"dead-lettered {rec.where} to {self.dlq_topic}: invalid_alert: {rec.error}")
             return
         if not self.wanted.accepts(rec.alert):
             self.stats.filtered += 1
