@@ -1,0 +1,154 @@
+"""End-to-end through the real broker and a real `newsalert worker` process.
+
+1. Throughput at saturation: N articles (the corpus, cycled) are published first; then one worker
+   starts. Clock: from the worker's /readyz turning 200 (partitions assigned) until its
+   ``newsalert_articles_consumed_total`` counter reaches N (polled every 50 ms). The counter is
+   incremented once an article's matches were handed to the producer. Baseline in the same run:
+   ``Pipeline.process_many`` in-process on the same N articles, same batch size.
+2. Latency at a fixed offered rate (default 50 articles/s): every article opens a new event (its
+   own suppression key and window), so each must produce a ``new`` alert. Latency = the time the
+   alert arrives at a separate consumer of the alerts topic - the time the article was handed to
+   the producer. Both clocks are this machine's.
+
+    .venv/bin/python -m benchmarks.bench_e2e [--bootstrap HOST:PORT | --port 19392]
+        [--articles 2000] [--runs 3] [--rate 50] [--seconds 20] [--only throughput|latency]
+
+Worker settings come from the environment as in production (NEWSALERT_BATCH_SIZE,
+NEWSALERT_BATCH_WITHIN_S, ...); the harness default for BATCH_WITHIN_S is the product default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import (
+    DEFAULT_BROKER_PORT,
+    broker,
+    cycle_articles,
+    fmt_runs,
+    harness,
+    in_process_rate,
+    load_corpus,
+    load_pipeline,
+    machine,
+    median,
+    percentile,
+    to_articles,
+    wait_for,
+)
+
+
+def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], partitions: int) -> dict[str, float]:
+    from tests.integration.worker_harness import RatePublisher
+
+    h = harness(bootstrap, tmp, partitions)
+    # the worker creates its topics on start; create them first so the published articles spread
+    # over all partitions (auto-creation would make a single-partition topic)
+    from streams.delivery.topics import ensure_topics
+    from streams.kafka.settings import KafkaSettings
+
+    ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [h.articles, h.alerts, h.dlq],
+                  partitions=partitions, replication=1)
+    pub = RatePublisher(bootstrap, h.articles, items).start()
+    assert pub.join(120)
+    try:
+        proc, port = h.spawn_worker()
+        t_spawn = time.time()
+        h.wait_ready(proc, port, timeout=120)
+        t_ready = time.time()
+        first = wait_for(lambda: h.consumed(port) > 0, timeout=120)
+        done = wait_for(lambda: h.consumed(port) >= len(items), timeout=600)
+        if done is None or first is None:
+            raise SystemExit(f"worker did not finish: consumed {h.consumed(port)}\n{h.logs()}")
+        return {"startup_s": t_ready - t_spawn, "ready_to_done_s": done - t_ready,
+                "rate": len(items) / (done - t_ready), "rate_after_first": (len(items) - 1) / (done - first)}
+    finally:
+        h.stop_all()
+
+
+def latency_run(bootstrap: str, tmp: Path, pipeline: Any, rate: float, seconds: float, partitions: int
+                ) -> dict[str, Any]:
+    from tests.faults.events import unique_event_articles
+    from tests.integration.worker_harness import RatePublisher, TopicCollector
+
+    pairs = unique_event_articles(pipeline, int(rate * seconds), prefix="lat")
+    items = [a for a, _ in pairs]
+    expected = sum(n for _, n in pairs)
+    h = harness(bootstrap, tmp, partitions)
+    try:
+        h.start_worker(wait_ready=120)
+        with TopicCollector(bootstrap, h.alerts) as alerts:
+            pub = RatePublisher(bootstrap, h.articles, items, rate=rate).start()
+            assert pub.join(seconds * 3 + 60)
+            alerts.wait_for(lambda v: len(v) >= expected, timeout=120)
+            records = alerts.records()
+        sent = {a["id"]: t for a, t in zip(items, pub.sent_at, strict=True)}
+        lat = [(arrived - sent[alert["article_id"]]) * 1000 for arrived, alert in records if alert["status"] == "new"]
+        statuses = {alert["status"] for _, alert in records}
+        if len(records) < expected:
+            print(f"  warning: {len(records)} of {expected} alerts arrived", file=sys.stderr)
+        return {"n": len(lat), "expected": expected, "statuses": statuses,
+                "p50": percentile(lat, 50), "p90": percentile(lat, 90), "p99": percentile(lat, 99),
+                "max": max(lat), "offered": len(items) / (pub.sent_at[-1] - pub.sent_at[0])}
+    finally:
+        h.stop_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bootstrap", default=None, help="use this broker; default: one on --port")
+    parser.add_argument("--port", type=int, default=DEFAULT_BROKER_PORT)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--only", choices=["throughput", "latency"], default=None)
+    args = parser.parse_args(argv)
+
+    from streams.config import Settings
+
+    settings = Settings.from_env()
+    print(machine())
+    print(f"worker settings: batch_size={settings.batch_size} "
+          f"batch_within_s={__import__('os').environ.get('NEWSALERT_BATCH_WITHIN_S', '0.05')} "
+          f"partitions={args.partitions}")
+    pipeline = load_pipeline()
+    with broker(args.bootstrap, args.port) as bootstrap, tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmpdir:
+        tmp = Path(tmpdir)
+        if args.only in (None, "throughput"):
+            corpus = load_corpus()
+            items = cycle_articles(corpus, args.articles, f"e2e-{int(time.time())}")
+            articles = to_articles(items)
+            in_process_rate(pipeline, articles[:64], settings.batch_size)  # warm-up
+            base, e2e, after_first, startup = [], [], [], []
+            for run in range(args.runs):
+                base.append(in_process_rate(pipeline, articles, settings.batch_size))
+                r = saturation_run(bootstrap, tmp / f"t{run}", items, args.partitions)
+                e2e.append(r["rate"])
+                after_first.append(r["rate_after_first"])
+                startup.append(r["startup_s"])
+            print(f"\nthroughput at saturation, {args.articles} articles pre-published, 1 worker:")
+            print(f"  in-process pipeline (same run) : {fmt_runs(base, ' articles/s')}")
+            print(f"  end-to-end, ready -> all done  : {fmt_runs(e2e, ' articles/s')}")
+            print(f"  end-to-end, first -> all done  : {fmt_runs(after_first, ' articles/s')}")
+            print(f"  worker start until ready       : {fmt_runs(startup, ' s')}")
+            print(f"  end-to-end / in-process        : {median(e2e) / median(base):.2f}")
+        if args.only in (None, "latency"):
+            results = [latency_run(bootstrap, tmp / f"l{run}", pipeline, args.rate, args.seconds, args.partitions)
+                       for run in range(args.runs)]
+            print(f"\nproduce-to-alert latency at {args.rate:g} articles/s offered for {args.seconds:g} s "
+                  f"(every article opens a new event):")
+            for key in ("p50", "p90", "p99", "max"):
+                print(f"  {key:4}: {fmt_runs([r[key] for r in results], ' ms')}")
+            print(f"  alerts received per run: {[r['n'] for r in results]} of {[r['expected'] for r in results]}"
+                  f"; offered rate achieved: {fmt_runs([r['offered'] for r in results], '/s')}")
+
+
+if __name__ == "__main__":
+    main()
