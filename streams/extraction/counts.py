@@ -130,6 +130,7 @@ class CountFinder:
         self.lang = lang
         self.categories = dict(categories)  # concept id -> category
         self.priorities = dict(priorities or {})  # concept id -> count_priority
+        self._number_words: dict[str, bool] = {}
         self.events = dict(events)  # concept id -> event
         self.vague = VAGUE.get(lang, {})
         self.vague_max = max((len(k) for k in self.vague), default=0)
@@ -168,7 +169,15 @@ class CountFinder:
     # -- internals
 
     def _german_number_word(self, low: str) -> bool:
-        return self.lang == "de" and low.isalpha() and len(low) > 4 and ("tausend" in low or "hundert" in low or "und" in low) and parse_german_word(low) is not None
+        if self.lang != "de" or len(low) <= 4 or not ("tausend" in low or "hundert" in low or "und" in low):
+            return False
+        hit = self._number_words.get(low)
+        if hit is None:
+            hit = low.isalpha() and parse_german_word(low) is not None
+            if len(self._number_words) > 100_000:
+                self._number_words.clear()
+            self._number_words[low] = hit
+        return hit
 
     def _count_at(self, doc: DocView, i: int, previous: list[CountHit]) -> tuple[CountHit | None, int]:
         lowers = doc.lowers

@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = ("de", "en")
 MODEL_ENV = "NEWSALERT_NER_MODEL_{lang}"
+TRUST_ENV = "NEWSALERT_TRUST_LANGUAGE_FIELD"
 PIPE_BATCH = 32
 MODEL_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE", "ORG": "ORG", "NORP": "NORP", "MISC": "MISC"}
 _NORMALISE = re.compile(r"\W+")
+_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -61,8 +63,10 @@ class Extractor:
         splitter: Language,
         lexicon: Lexicon,
         gazetteer: Gazetteer,
+        trust_language_field: bool = False,
     ) -> None:
         self.pipelines = dict(pipelines)
+        self.trust_language_field = trust_language_field
         self.identifier = identifier
         self.splitter = splitter
         self.lexicon = lexicon
@@ -77,11 +81,14 @@ class Extractor:
         lexicon_dir: Path | None = None,
         models: dict[str, str] | None = None,
         gazetteer_path: Path | None = None,
+        trust_language_field: bool | None = None,
     ) -> Extractor:
         """Load everything (call once per process). ``lexicon_dir`` defaults to the rules
         directory's ``lexicon`` folder (Settings.rules_dir / "lexicon"); ``models`` maps a language
         to a spaCy model package or path whose NER is merged in; by default it is read from
-        NEWSALERT_NER_MODEL_DE / NEWSALERT_NER_MODEL_EN."""
+        NEWSALERT_NER_MODEL_DE / NEWSALERT_NER_MODEL_EN. ``trust_language_field`` (default: env
+        NEWSALERT_TRUST_LANGUAGE_FIELD, off): use an article's own ``language`` field when it names
+        a supported language instead of detecting it (saves ~0.3 ms per article)."""
         t0 = time.perf_counter()
         if lexicon_dir is None:
             from streams.config import Settings
@@ -119,7 +126,10 @@ class Extractor:
                 model=model,
                 model_name=models.get(lang),
             )
-        extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer)
+        if trust_language_field is None:
+            trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
+        extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,
+                        trust_language_field=trust_language_field)
         extractor.start_seconds = time.perf_counter() - t0
         log.info("extraction: ready in %.1f s (%d concepts, %d gazetteer names)",
                  extractor.start_seconds, len(lexicon.concepts), len(gazetteer.names))
@@ -137,7 +147,7 @@ class Extractor:
 
     def extract_many(self, articles: Sequence[Article]) -> list[Extraction]:
         """Extract a batch: languages are detected first, then each language runs through nlp.pipe."""
-        langs = [self.identifier.detect(a.text, a.language) for a in articles]
+        langs = [self._language(a) for a in articles]
         results: list[Extraction | None] = [None] * len(articles)
         by_lang: dict[str, list[int]] = {}
         for idx, lang in enumerate(langs):
@@ -157,6 +167,13 @@ class Extractor:
                 results[i] = self._from_doc(articles[i], lang, pipe, doc)
         return [r for r in results if r is not None]
 
+    def _language(self, article: Article) -> str:
+        if self.trust_language_field and article.language:
+            given = article.language.strip().lower()[:2]
+            if given in self.pipelines:
+                return given
+        return self.identifier.detect(article.text, article.language)
+
     def extract_as(self, articles: Sequence[Article], language: str) -> list[Extraction]:
         """Extract a batch in a language the caller knows (no detection). Used by evaluations and
         by callers whose source guarantees the language. Raises KeyError for an unsupported one."""
@@ -175,15 +192,24 @@ class Extractor:
                 sentence_starts[s.token_start] = True
             for k in range(s.token_start, s.token_end):
                 sentence_of[k] = si
-        words = [t.text for t in doc]
-        lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() or lw for t, lw in zip(doc, lowers, strict=True)]
-        idx = [t.idx for t in doc]
-        is_punct = [t.is_punct for t in doc]
-        tokens = tuple(
-            Token(words[k], lemmas[k], idx[k], idx[k] + len(words[k]), sentence_of[k], is_punct[k], doc[k].like_num)
-            for k in range(n)
-        )
+        # one pass over the spaCy tokens (each access creates a Token object)
+        words: list[str] = []
+        lowers: list[str] = []
+        lemmas: list[str] = []
+        idx: list[int] = []
+        is_punct: list[bool] = []
+        token_list: list[Token] = []
+        for k, t in enumerate(doc):
+            w, lw, start = t.text, t.lower_, t.idx
+            lemma = t.lemma_.lower() or lw
+            punct = t.is_punct
+            words.append(w)
+            lowers.append(lw)
+            lemmas.append(lemma)
+            idx.append(start)
+            is_punct.append(punct)
+            token_list.append(Token(w, lemma, start, start + len(w), sentence_of[k], punct, t.like_num))
+        tokens = tuple(token_list)
 
         # entities
         entities: list[Entity] = []
@@ -200,20 +226,20 @@ class Extractor:
 
         # concepts
         concept_hits = pipe.concepts.match(lowers, lemmas, sentence_of)
-        per_token: list[set[str]] = [set() for _ in range(n)]
+        per_token: list[frozenset[str]] = [_EMPTY] * n
         concepts = []
         for h in concept_hits:
             start = idx[h.token_start]
             end = idx[h.token_end - 1] + len(words[h.token_end - 1])
             if h.token_end - h.token_start == 1:
-                per_token[h.token_start].add(h.concept)
+                per_token[h.token_start] = per_token[h.token_start] | {h.concept}
             concepts.append(
                 ConceptMatch(h.concept, text[start:end], " ".join(lemmas[h.token_start : h.token_end]), start, end,
                              h.token_start, h.token_end, sentence_of[h.token_start])
             )
         for h in concept_hits:  # phrase matches: count the event on their first token
             if h.token_end - h.token_start > 1:
-                per_token[h.token_start].add(h.concept)
+                per_token[h.token_start] = per_token[h.token_start] | {h.concept}
 
         # counts
         norp = [False] * n
@@ -223,7 +249,7 @@ class Extractor:
                 norp_span_end[ent.token_start] = ent.token_end
                 for k in range(ent.token_start, ent.token_end):
                     norp[k] = True
-        view = DocView(words, lowers, sentence_of, is_punct, [frozenset(s) for s in per_token], norp, norp_span_end)
+        view = DocView(words, lowers, sentence_of, is_punct, per_token, norp, norp_span_end)
         counts = []
         for c in pipe.counts.find(view):
             start = idx[c.token_start]

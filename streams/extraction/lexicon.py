@@ -230,11 +230,17 @@ class ConceptMatcher:
         """All concept matches of one document, sorted by position."""
         hits: list[ConceptHit] = []
         n = len(lowers)
+        phrases = self.phrases
         for i in range(n):
-            for cid in sorted(self.token_concepts(lowers[i], lemmas[i])):
-                hits.append(ConceptHit(cid, i, i + 1))
-            for first in {lowers[i], lemmas[i]}:
-                for seq, gap, cid in self.phrases.get(first, ()):
+            low, lemma = lowers[i], lemmas[i]
+            found = self.token_concepts(low, lemma)
+            if found:
+                for cid in sorted(found):
+                    hits.append(ConceptHit(cid, i, i + 1))
+            if low not in phrases and lemma not in phrases:
+                continue
+            for first in {low, lemma}:
+                for seq, gap, cid in phrases.get(first, ()):
                     end = self._phrase_end(seq, gap, lowers, lemmas, sentence_of, i)
                     if end is not None:
                         hits.append(ConceptHit(cid, i, end))

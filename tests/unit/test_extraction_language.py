@@ -61,3 +61,12 @@ def test_batch_keeps_order_across_languages(ex: Extractor) -> None:
     got = ex.extract_many([Article(id=str(i), text=t) for i, t in enumerate(texts)])
     assert [x.article_id for x in got] == ["0", "1", "2"]
     assert [x.language for x in got] == ["en", "es", "de"]
+
+
+def test_trusting_the_field_is_opt_in(ex: Extractor) -> None:
+    text = "The government announced new sanctions against the regime on Tuesday, officials said."
+    article = Article(id="t", text=text, language="de")
+    assert ex.extract(article).language == "en"
+    trusting = Extractor(ex.pipelines, ex.identifier, ex.splitter, ex.lexicon, ex.gazetteer, trust_language_field=True)
+    assert trusting.extract(article).language == "de"
+    assert trusting.extract(Article(id="u", text=text, language="fr")).language == "en"  # unsupported field: detect
