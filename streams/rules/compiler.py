@@ -199,7 +199,10 @@ class Compiler:
         try:
             compiled = re2.compile(pattern, options)
         except re2.error as exc:
-            raise self._err(src, ppath, f"invalid regex {pattern!r}: {exc}",
+            reason = exc.args[0] if exc.args else exc
+            if isinstance(reason, bytes):
+                reason = reason.decode("utf-8", "replace")
+            raise self._err(src, ppath, f"invalid regex {pattern!r}: {reason}",
                             "RE2 syntax: no backreferences or lookaround; see docs/rules.md") from None
         return RegexLeaf(pattern, compiled, binding)
 

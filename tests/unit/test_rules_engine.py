@@ -454,3 +454,90 @@ def test_roles(text: str, surface: str, lang: str, role: str, expected: bool) ->
     from dataclasses import replace
 
     assert has_role(replace(ex, tokens=()), ex.entities[0], role) is expected
+
+
+def test_exists_adds_no_bindings_or_evidence(tmp_path: Path) -> None:
+    rule = """
+    id: ctx
+    title: "{victims.value}"
+    severity: low
+    tags: [x]
+    match:
+      same_sentence:
+        - count: {counted: people, event: killed, as: victims}
+        - exists: {article: {concept: {id: airstrike, as: strike}}}
+    """
+    text = "Ein Luftangriff traf die Stadt. Vier Menschen starben."
+    ex = (H(text).concept("Luftangriff", "airstrike")
+          .count("Vier", 4, counted="people", event="killed").build())
+    [m] = run(ruleset(tmp_path, ctx=rule), ex)
+    assert set(m.facts) == {"victims"}
+    assert [e.text for e in m.evidence] == ["Vier Menschen starben."]
+    no_strike = H("Vier Menschen starben.").count("Vier", 4, counted="people", event="killed").build()
+    assert run(ruleset(tmp_path / "b", ctx=rule), no_strike) == []
+    bad = rule.replace('title: "{victims.value}"', 'title: "{strike.text}"')
+    from streams.rules import check_rules
+
+    d = tmp_path / "c" / "rules"
+    d.mkdir(parents=True)
+    (d / "ctx.yaml").write_text(textwrap.dedent(bad))
+    assert any("unknown binding 'strike'" in e.message for e in check_rules(d))
+
+
+def test_lead_scope(tmp_path: Path) -> None:
+    rule = """
+    id: lead
+    title: t
+    severity: low
+    tags: [x]
+    match:
+      - count: {counted: people, event: killed}
+      - not: {lead: {sentences: 1, match: {concept: anniversary}}}
+    """
+    rs = ruleset(tmp_path, lead=rule)
+    memorial = (H("Die Stadt gedenkt der Opfer. Damals starben vier Menschen.")
+                .concept("gedenkt", "anniversary").count("vier", 4, counted="people", event="killed").build())
+    assert run(rs, memorial) == []
+    later = (H("Vier Menschen starben am Morgen. Am Abend gedenkt die Stadt der Opfer.")
+             .concept("gedenkt", "anniversary").count("Vier", 4, counted="people", event="killed").build())
+    assert len(run(rs, later)) == 1
+
+
+def test_ordered_within(tmp_path: Path) -> None:
+    rule = """
+    id: sanc
+    title: "{target.name}"
+    severity: low
+    tags: [x]
+    match:
+      within:
+        tokens: 4
+        ordered: true
+        match:
+          - concept: sanction
+          - entity: {type: GPE, as: target}
+    """
+    rs = ruleset(tmp_path, sanc=rule)
+    after = H("Neue Sanktionen gegen Russland.").concept("Sanktionen", "sanction").entity("Russland", "GPE", "country:RU", "Russia", country="RU", kind="country").build()
+    before = H("Die Ukraine fordert Sanktionen.").entity("Ukraine", "GPE", "country:UA", "Ukraine", country="UA", kind="country").concept("Sanktionen", "sanction").build()
+    assert [m.facts["target"]["id"] for m in run(rs, after)] == ["country:RU"]
+    assert run(rs, before) == []
+
+
+def test_negated_role(tmp_path: Path) -> None:
+    rule = """
+    id: strike
+    title: "{location.name}"
+    severity: low
+    tags: [x]
+    match:
+      same_sentence:
+        - concept: missile
+        - entity: {type: GPE, kind: city, role: "!origin", as: location}
+    """
+    text = "Raketen aus Belgorod trafen Charkiw."
+    ex = (H(text).concept("Raketen", "missile")
+          .entity("Belgorod", "GPE", "city:belgorod", "Belgorod", country="RU", kind="city")
+          .entity("Charkiw", "GPE", "city:kharkiv", "Kharkiv", country="UA", kind="city").build())
+    [m] = run(ruleset(tmp_path, strike=rule), ex)
+    assert m.facts["location"]["name"] == "Kharkiv"
