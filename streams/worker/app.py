@@ -127,6 +127,12 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
 
     loop_executor = None  # default thread pool: keeps the event loop (heartbeats, fetches) alive
 
+    async def send_dead_letter(record: SourceRecord, exc: ArticleError) -> None:
+        runtime.metrics.dead_letter(exc.reason)
+        log.warning("dead letter %s:%d@%d: %s", record.topic, record.partition, record.offset, exc)
+        letter = dead_letter(record, exc, runtime.name)
+        await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
+
     @app.agent(articles_topic)
     async def process_articles(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
@@ -141,16 +147,26 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 try:
                     articles.append((record, decode_article(record.value, settings.limits)))
                 except ArticleError as exc:
-                    runtime.metrics.dead_letter(exc.reason)
-                    log.warning("dead letter %s:%d@%d: %s", record.topic, record.partition, record.offset, exc)
-                    letter = dead_letter(record, exc, runtime.name)
-                    await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
+                    await send_dead_letter(record, exc)
             if not articles:
                 continue
             loop = asyncio.get_running_loop()
-            results = await loop.run_in_executor(
-                loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
-            )
+            try:
+                results = await loop.run_in_executor(
+                    loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
+                )
+            except Exception:
+                # An exception escaping the agent would crash it, and take_events acks the whole
+                # batch anyway: the batch would be lost. Retry one by one; dead-letter what fails.
+                log.exception("pipeline failed on a batch of %d articles; retrying one by one", len(articles))
+                results, kept = [], []
+                for record, article in articles:
+                    try:
+                        results.append(await loop.run_in_executor(loop_executor, runtime.pipeline.process, article))
+                        kept.append((record, article))
+                    except Exception as exc:  # noqa: BLE001 - any failure of one article is its own
+                        await send_dead_letter(record, ArticleError("processing_error", f"{type(exc).__name__}: {exc}"))
+                articles = kept
             for (record, article), result in zip(articles, results, strict=True):
                 language = result.extraction.language
                 runtime.metrics.article_consumed(language, article.source or "unknown")

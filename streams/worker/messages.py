@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -63,26 +64,48 @@ def _has_lone_surrogate(value: str) -> bool:
     return False
 
 
-def dead_letter(record: SourceRecord, error: ArticleError, worker: str) -> dict[str, Any]:
-    """The dead-letter message: the reason, where it came from, and the original bytes intact."""
-    value = record.value or b""
+# The letter must fit in one Kafka message (producer and broker default: 1 MiB) next to the other
+# fields; a longer original is cut, and its size and SHA-256 say what it was (the source topic,
+# partition and offset in the letter still point at the whole message within retention).
+DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024
+
+
+def _printable(value: bytes) -> tuple[str, str]:
     try:
-        original: str = value.decode("utf-8")
-        encoding = "utf-8"
+        return value.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        original = base64.b64encode(value).decode("ascii")
-        encoding = "base64"
-    return {
+        return base64.b64encode(value).decode("ascii"), "base64"
+
+
+def dead_letter(record: SourceRecord, error: ArticleError, worker: str, *,
+                max_value_bytes: int = DEAD_LETTER_MAX_VALUE_BYTES) -> dict[str, Any]:
+    """The dead-letter message: the reason, where it came from, and the original bytes (intact up to
+    ``max_value_bytes`` once JSON-encoded; cut beyond, with ``value_truncated``)."""
+    value = record.value or b""
+    original, encoding = _printable(value)
+    kept = len(value)
+    while len(json.dumps(original, ensure_ascii=False).encode("utf-8")) > max_value_bytes:
+        kept //= 2  # escaping can inflate a byte up to 6 times: halve until it fits
+        if encoding == "utf-8":
+            original = value[:kept].decode("utf-8", "ignore")
+        else:
+            original = base64.b64encode(value[:kept]).decode("ascii")
+    letter: dict[str, Any] = {
         "reason": error.reason,
-        "detail": error.detail,
+        "detail": error.detail[:2000],
         "source": {
             "topic": record.topic,
             "partition": record.partition,
             "offset": record.offset,
             "timestamp": record.timestamp,
-            "key": record.key.decode("utf-8", "replace") if record.key else None,
+            "key": record.key.decode("utf-8", "replace")[:2000] if record.key else None,
         },
         "value": original,
         "value_encoding": encoding,
         "worker": worker,
     }
+    if kept < len(value):
+        letter["value_truncated"] = True
+        letter["value_bytes"] = len(value)
+        letter["value_sha256"] = hashlib.sha256(value).hexdigest()
+    return letter

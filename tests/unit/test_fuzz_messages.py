@@ -8,6 +8,8 @@ terminal summary line "fuzz timings").
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import time
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 
 from streams.config import Limits
 from streams.models import ARTICLE_FIELDS, Article, ArticleError
-from streams.worker.messages import decode_article
+from streams.worker.messages import SourceRecord, dead_letter, decode_article
 
 LIMITS = Limits()
 TIMINGS: dict[str, list[float]] = defaultdict(list)
@@ -219,3 +221,33 @@ def test_largest_allowed_article_is_processed() -> None:
     article = decode_or_reason(raw, "max-size")
     assert article is not None and len(article.text) == LIMITS.max_article_chars - 1
     process(article, "max-size")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"a" * TEN_MB, b"\x01" * (2 * 1024 * 1024), b"\xff" * TEN_MB, ("Ж" * 600_000).encode(), b'"' * 900_000],
+    ids=["ascii-10MB", "control-2MB", "invalid-utf8-10MB", "cyrillic-1.2MB", "quotes-900kB"],
+)
+def test_dead_letters_fit_in_one_kafka_message(value: bytes) -> None:
+    """A dead letter for any message must itself be sendable (producer default: 1 MiB)."""
+    record = SourceRecord("articles", 0, 42, 1.0, b"key", value)
+    letter = dead_letter(record, ArticleError("too_large", "x"), "w")
+    body = json.dumps(letter, ensure_ascii=False).encode("utf-8")
+    assert len(body) < 1024 * 1024
+    assert letter["value_truncated"] is True and letter["value_bytes"] == len(value)
+    assert letter["value_sha256"] == hashlib.sha256(value).hexdigest()
+    kept = base64.b64decode(letter["value"]) if letter["value_encoding"] == "base64" else letter["value"].encode()
+    assert value.startswith(kept) and len(kept) > 0
+
+
+@FUZZ
+@given(st.binary(max_size=5000), st.integers(64, 4096))
+def test_dead_letter_keeps_small_values_intact_and_bounds_large_ones(value: bytes, bound: int) -> None:
+    record = SourceRecord("articles", 1, 7, 1.0, None, value)
+    letter = dead_letter(record, ArticleError("invalid_json", "x"), "w", max_value_bytes=bound)
+    assert len(json.dumps(letter["value"], ensure_ascii=False).encode()) <= bound
+    kept = base64.b64decode(letter["value"]) if letter["value_encoding"] == "base64" else letter["value"].encode()
+    if letter.get("value_truncated"):
+        assert value.startswith(kept) and len(kept) < len(value)
+    else:
+        assert kept == value
