@@ -47,7 +47,7 @@ class Article:
         if unknown:
             raise ArticleError("unknown_field", f"unknown field(s): {', '.join(unknown)}")
         for key in ("id", "text"):
-            if key not in data:
+            if data.get(key) is None:  # absent or null
                 raise ArticleError("missing_field", f"required field '{key}' is missing")
         for key in ARTICLE_FIELDS:
             value = data.get(key)

@@ -169,6 +169,8 @@ def test_mixed_script_texts_are_processed(parts: list[str], repeat: int) -> None
         (b'{"id": "a", "text": "x", "title": Infinity}', "wrong_type"),
         (b'{"id": "a", "text": {"nested": ["deep"]}}', "wrong_type"),
         (b'{"id": "a", "text": "x", "__proto__": {}}', "unknown_field"),
+        (b'{"id": null, "text": ""}', "missing_field"),  # null required field: once an AttributeError
+        (b'{"id": "a", "text": null}', "missing_field"),
         (b"{" * 50_000, "invalid_json"),
         (b"[" * 200_000, "too_deep"),
         (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "too_deep"),
@@ -216,7 +218,7 @@ def test_ten_megabyte_messages(kind: str, raised_limits: bool) -> None:
 def test_largest_allowed_article_is_processed() -> None:
     """A text just under max_article_chars, in mixed scripts, goes through the whole pipeline."""
     unit = "Nordkoreanische Soldaten sind in Kursk eingetroffen. Четыре человека погибли. 北京 😀. "
-    text = (unit * (LIMITS.max_article_chars // len(unit)))[: LIMITS.max_article_chars - 1]
+    text = (unit * (LIMITS.max_article_chars // len(unit) + 1))[: LIMITS.max_article_chars - 1]
     raw = json.dumps({"id": "max", "text": text, "language": "de"}, ensure_ascii=False).encode()
     article = decode_or_reason(raw, "max-size")
     assert article is not None and len(article.text) == LIMITS.max_article_chars - 1
