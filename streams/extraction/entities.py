@@ -27,6 +27,8 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 8. German: a capitalised country adjective inside a sentence, followed by a capitalised word, is
    part of a name ("Deutsche Bank", "Bayerischer Rundfunk", "Europäische Zentralbank"), not a
    nationality; "die Deutschen sagen" stays a demonym.
+9. German hyphenated demonyms ("deutsch-israelische", "Deutsch-Kanadier"): when every part is a
+   demonym, the token is one, with the last part's id.
 """
 
 from __future__ import annotations
@@ -129,6 +131,9 @@ class EntityMatcher:
         while i < n:
             lens = self.lengths.get(words[i])
             if lens is None:
+                compound = self._demonym_compound(words[i]) if "-" in words[i] else None
+                if compound is not None:
+                    spans.append((i, i + 1, (compound,)))
                 i += 1
                 continue
             found = False
@@ -165,6 +170,20 @@ class EntityMatcher:
             hits.append(EntityHit(start, end, chosen))
         return hits
 
+    def _demonym_compound(self, word: str) -> Candidate | None:
+        """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last part's."""
+        parts = word.split("-")
+        if len(parts) < 2 or not all(parts):
+            return None
+        last = self.table.get((parts[-1],)) or self.table.get((parts[-1].lower(),))
+        if not last or last[0][0].type != "NORP":
+            return None
+        for part in parts[:-1]:
+            cands = self.table.get((part.lower(),))
+            if not cands or cands[0][0].type != "NORP":
+                return None
+        return last[0]
+
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
         """Rule 6: "Hannover 96", "Mainz 05", "Borussia Dortmund", "FC Liverpool" are clubs."""
@@ -196,7 +215,9 @@ class EntityMatcher:
         if not flags:
             return True
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
-        needs_locative = (self.common_flag and self.common_flag in flags) or ("P" in flags and entry.kind == "city")
+        needs_locative = (self.common_flag and self.common_flag in flags) or (
+            "P" in flags and entry.kind == "city" and entry.population < 1_000_000
+        )
         if needs_locative and (prev is None or prev.lower() not in self.locatives):
             return False
         if "P" in flags:

@@ -138,3 +138,10 @@ def test_offsets_match_text(ex: Extractor) -> None:
     for e in x.entities:
         assert text[e.start : e.end] == e.text
         assert x.tokens[e.token_start].start == e.start and x.tokens[e.token_end - 1].end == e.end
+
+
+def test_hyphenated_demonyms(ex: Extractor) -> None:
+    e = ents(run(ex, "Die deutsch-israelische Zusammenarbeit und ein Deutsch-Kanadier.", "de"))
+    assert e["deutsch-israelische"][:3] == ("NORP", "country:IL", "IL")
+    assert e["Deutsch-Kanadier"][:3] == ("NORP", "country:CA", "CA")
+    assert "Schleswig-Holsteiner" not in e or e["Schleswig-Holsteiner"][0] == "NORP"
