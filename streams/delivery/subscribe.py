@@ -47,6 +47,43 @@ def flatten_facts(facts: Any, prefix: str = "") -> list[tuple[str, str]]:
     return pairs
 
 
+def summarize_facts(facts: Any) -> list[str]:
+    """One short 'name: value' per top-level fact, for people: entities as 'Name (CC)', counts as
+    ranges ('≈1–20 soldiers (“kleine Anzahl”)'), matched words as their text. The full facts stay
+    in the JSON."""
+    if not isinstance(facts, Mapping):
+        return [] if facts in (None, {}) else [_scalar(facts)]
+    return [f"{key}: {_summary(value)}" for key, value in facts.items()]
+
+
+def _summary(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_summary(v) for v in value)
+    if not isinstance(value, Mapping):
+        return _scalar(value)
+    if value.get("name"):
+        country = value.get("country")
+        return f"{value['name']} ({country})" if country else str(value["name"])
+    if "min" in value and ("max" in value or "value" in value):
+        low, high = value.get("min"), value.get("max")
+        if high is None:
+            amount = f"≥{low}"
+        elif low == high:
+            amount = f"{low}"
+        else:
+            amount = f"{low}–{high}"
+        parts = [("≈" if value.get("approximate") else "") + amount]
+        if value.get("counted"):
+            parts.append(str(value["counted"]))
+        if value.get("event"):
+            parts.append(str(value["event"]))
+        text = f" (“{value['text']}”)" if value.get("text") else ""
+        return " ".join(parts) + text
+    if value.get("text"):
+        return str(value["text"])
+    return "; ".join(f"{k}={v}" for k, v in flatten_facts(value))
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_scalar(v) for v in value)
@@ -80,9 +117,9 @@ def render_pretty(a: Mapping[str, Any]) -> str:
     ]
     if a.get("summary"):
         lines.append(f"  {_one_line(a['summary'], 300)}")
-    facts = flatten_facts(a.get("facts"))
+    facts = summarize_facts(a.get("facts"))
     if facts:
-        lines.append("  facts: " + "; ".join(f"{k}={v}" for k, v in facts))
+        lines.append("  facts: " + " · ".join(facts))
     evidence = a.get("evidence") or []
     for ev in evidence[:MAX_EVIDENCE]:
         where = click.style(f"[{ev.get('start')}:{ev.get('end')}]", dim=True)

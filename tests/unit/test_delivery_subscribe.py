@@ -9,7 +9,7 @@ import click
 import pytest
 
 from streams.delivery.consume import StartAt, decode_alert, parse_since
-from streams.delivery.subscribe import flatten_facts, render
+from streams.delivery.subscribe import flatten_facts, render, summarize_facts
 from tests.unit.test_delivery_schema import make_alert
 
 
@@ -25,7 +25,7 @@ def test_pretty_shows_what_a_reader_needs() -> None:
     text = click.unstyle(render(alert, "pretty"))
     assert " HIGH " in text and "UPDATE rev 2" in text
     assert "Troops of Examplestan moved to Sampleland" in text
-    assert "actor.country=XA" in text and "count.max=1200" in text
+    assert "facts: actor: Examplestan (XA) · count: 800–1200" in text
     assert "[0:42]" in text and "Eine Brigade überquerte nachts die Grenze." in text
     assert "Example News" in text and "https://news.example/a1" in text
     assert "2 article(s)" in text
@@ -47,6 +47,32 @@ def test_pretty_tolerates_sparse_alerts() -> None:
 
 def test_flatten_facts() -> None:
     assert flatten_facts({"a": {"b": 1, "c": ["x", "y"]}, "d": None}) == [("a.b", "1"), ("a.c", "x, y"), ("d", "")]
+
+
+def test_summarize_facts_as_the_worker_writes_them() -> None:
+    facts = {
+        "actor": {"text": "nordkoreanischer", "id": "country:KP", "name": "North Korean", "type": "NORP",
+                  "country": "KP", "kind": "demonym"},
+        "troops": {"text": "bis zu 12.000", "value": 12000, "min": 1, "max": 12000, "counted": "soldiers",
+                   "event": "deployed", "approximate": True},
+        "killed": {"text": "vier", "min": 4, "max": 4, "counted": "people"},
+        "open": {"min": 101, "max": None, "value": 101},
+        "weapon": {"text": "Luftangriff", "concept": "airstrike", "lemma": "luftangriff"},
+        "places": [{"name": "Kyiv", "country": "UA"}, {"name": "Kharkiv", "country": "UA"}],
+        "other": {"a": 1},
+        "n": 3,
+    }
+    assert summarize_facts(facts) == [
+        "actor: North Korean (KP)",
+        "troops: ≈1–12000 soldiers deployed (“bis zu 12.000”)",
+        "killed: 4 people (“vier”)",
+        "open: ≥101",
+        "weapon: Luftangriff",
+        "places: Kyiv (UA), Kharkiv (UA)",
+        "other: a=1",
+        "n: 3",
+    ]
+    assert summarize_facts({}) == [] and summarize_facts(None) == []
 
 
 def test_parse_since() -> None:
