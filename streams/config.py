@@ -41,7 +41,7 @@ class Settings:
     articles_topic: str = "articles"
     alerts_topic: str = "alerts"
     dlq_topic: str = "articles.dlq"
-    matches_topic: str = "newsalert-matches"  # internal: matches re-keyed by suppression key
+    matches_topic: str = ""  # internal: matches re-keyed by suppression key; "" = "<app_id>-matches"
     topic_partitions: int = 4
     topic_replication: int = 1
     rules_dir: Path = field(default_factory=_default_rules_dir)
@@ -77,6 +77,10 @@ class Settings:
         values["kafka"] = KafkaSettings.from_env(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        if not self.matches_topic:  # one internal topic per consumer group, never shared by accident
+            object.__setattr__(self, "matches_topic", f"{self.app_id}-matches")
 
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

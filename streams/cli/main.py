@@ -7,6 +7,7 @@ for loading spaCy or Faust.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 from typing import Any

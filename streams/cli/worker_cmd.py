@@ -52,7 +52,8 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     registry = CollectorRegistry()
     app, runtime = build_app(settings, pipeline, registry)
     ensure_topics(settings.kafka,
-                  [settings.articles_topic, settings.dlq_topic, *runtime.output_topics(pipeline.ruleset)],
+                  [settings.articles_topic, settings.dlq_topic, settings.matches_topic,
+                   *runtime.output_topics(pipeline.ruleset)],
                   partitions=settings.topic_partitions, replication=settings.topic_replication)
     install_faust_sensors(app, registry)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
