@@ -158,6 +158,8 @@ class CommonWords:
     """
 
     FREQUENT_LOGPROB = -10.5
+    RARE_LOGPROB = -18.0
+    LOWER_ONLY_LOGPROB = -15.0  # rule (a) when only the lower-case form is listed ("goma", "sumy" are not words)
     FREQUENT_MAX_POPULATION = 500_000
     SMALL_TOWN = 100_000
     SMALL_TOWN_LOGPROB = -13.5
@@ -181,12 +183,16 @@ class CommonWords:
             self.inflected[lang] = words
             self.prob[lang] = json.loads(gzip.decompress((base / f"{lang}_lexeme_prob.json.gz").read_bytes()))
 
+    def _p(self, word: str, lang: str) -> float | None:
+        """Log probability, None for unknown or the table's floor for rare words (about -19.5)."""
+        p = self.prob[lang].get(word)
+        return p if p is not None and p > self.RARE_LOGPROB else None
+
     def is_word(self, text: str, lang: str) -> bool:
         """Stricter test for generated adjectives ("Hammer" from Hamm, but not "Weimarer"): rule (a),
         or rule (b) for a frequent capitalised form."""
         low = text.lower()
-        probs = self.prob[lang]
-        p_low, p_cap = probs.get(low), probs.get(text)
+        p_low, p_cap = self._p(low, lang), self._p(text, lang)
         if p_low is not None and (p_cap is None or p_low >= p_cap - 1.0):
             return True
         return low in self.inflected[lang] and p_cap is not None and p_cap > -11.5
@@ -201,9 +207,8 @@ class CommonWords:
         primary: str | None = None,
     ) -> bool:
         low = text.lower()
-        probs = self.prob[lang]
-        p_low, p_cap = probs.get(low), probs.get(text)
-        if p_low is not None and (p_cap is None or p_low >= p_cap - 1.0):
+        p_low, p_cap = self._p(low, lang), self._p(text, lang)
+        if p_low is not None and (p_cap - 1.0 <= p_low if p_cap is not None else p_low > self.LOWER_ONLY_LOGPROB):
             return True
         if low in self.inflected[lang]:
             return True

@@ -10,7 +10,9 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
    forces > country > demonym > area/sea > city > region); among cities the larger population.
    So "Georgia" is the country and "Washington" is the city of Washington, D.C.
 2. Country context: when a name also belongs to a place in another country and that country is
-   named elsewhere in the same sentence, that place wins ("Atlanta, Georgia" -> US state).
+   named elsewhere in the same sentence, that place wins ("Atlanta, Georgia" -> US state); when
+   several candidates' countries are named there, the country named most often in the document
+   wins ("Pokrovsk" among Ukrainian towns is the Ukrainian one).
 3. Common words: a name that is also a common German/English word (flag D/E from the lemma
    tables: "Essen", "Halle", "Nice", "Reading") counts only after a locative preposition
    ("in Essen", "from Nice").
@@ -152,11 +154,14 @@ class EntityMatcher:
                     break
             if not found:
                 i += 1
-        # country context per sentence from unambiguous matches
+        # country context from unambiguous matches: per sentence, and counted over the document
         context: dict[int, set[str]] = {}
+        doc_counts: dict[str, int] = {}
         for start, _end, cands in spans:
             if len(cands) == 1 and cands[0][0].country:
-                context.setdefault(sentence_of[start], set()).add(cands[0][0].country)
+                country = cands[0][0].country
+                context.setdefault(sentence_of[start], set()).add(country)
+                doc_counts[country] = doc_counts.get(country, 0) + 1
         hits = []
         for start, end, cands in spans:
             chosen = cands[0][0]
@@ -167,6 +172,14 @@ class EntityMatcher:
                         if c.country in ctx and c.kind in ("region", "city"):
                             chosen = c
                             break
+                elif chosen.kind == "city":
+                    # several candidate countries are named: the one named most in the document
+                    best = max(
+                        (c for c, _ in cands if c.kind == "city" and c.country in ctx),
+                        key=lambda c: doc_counts.get(c.country or "", 0),
+                    )
+                    if doc_counts.get(best.country or "", 0) > doc_counts.get(chosen.country or "", 0):
+                        chosen = best
             hits.append(EntityHit(start, end, chosen))
         return hits
 

@@ -145,3 +145,9 @@ def test_hyphenated_demonyms(ex: Extractor) -> None:
     assert e["deutsch-israelische"][:3] == ("NORP", "country:IL", "IL")
     assert e["Deutsch-Kanadier"][:3] == ("NORP", "country:CA", "CA")
     assert "Schleswig-Holsteiner" not in e or e["Schleswig-Holsteiner"][0] == "NORP"
+
+
+def test_document_country_context_picks_the_town(ex: Extractor) -> None:
+    x = run(ex, "Fighting near Bakhmut, Kharkiv, Sumy and Pokrovsk continued, Belgorod was shelled.", "en")
+    assert ents(x)["Pokrovsk"][2] == "UA"
+    assert ents(x)["Sumy"][2] == "UA"
