@@ -183,6 +183,11 @@ def _check_events(yaml: YAML, text: str, limits: Limits) -> None:
                 )
     except MarkedYAMLError as exc:
         raise _yaml_error(exc) from None
+    except YAMLError as exc:  # e.g. ReaderError: a control character such as NUL in the file
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 0
+        raise RuleFileError(line, f"invalid YAML: {exc}".split("\n")[0],
+                            "remove control characters; rule files are plain UTF-8 text") from None
 
 
 def _plain(value: Any, path: Path_, lines: dict[Path_, int]) -> Any:
