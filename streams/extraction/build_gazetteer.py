@@ -259,6 +259,24 @@ def german_genitive(text: str) -> str | None:
     return text + "s"
 
 
+COMPASS = (("Nord", "north"), ("Süd", "south"), ("Ost", "east"), ("West", "west"))
+
+
+def german_name_inflections(name: str) -> list[str]:
+    """Dative/accusative forms of German multi-word names: "Zentralafrikanische Republik" ->
+    "Zentralafrikanischen Republik", "Vereinigte Arabische Emirate" -> "Vereinigten Arabischen Emiraten"."""
+    words = name.split(" ")
+    if len(words) < 2:
+        return []
+    changed = [w + "n" if w[:1].isupper() and w.endswith("e") and i < len(words) - 1 else w for i, w in enumerate(words)]
+    if changed == words:
+        return []
+    out = [" ".join(changed)]
+    if changed[-1].endswith("e"):
+        out.append(" ".join([*changed[:-1], changed[-1] + "n"]))
+    return out
+
+
 def clean_cldr(name: str) -> list[str]:
     """CLDR display names -> matchable names: "Bosnia & Herzegovina" -> "... and ...", "(Burma)" split."""
     out = []
@@ -306,10 +324,26 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for n in clean_cldr(de_names[code]):
             b.add(n, e, "de")
             gen = german_genitive(n)
-            if gen:
+            if gen and " " not in n:
                 b.add(gen, e, "de")
+            for form in german_name_inflections(n):
+                b.add(form, e, "de")
         for n in clean_cldr(en_names[code]):
             b.add(n, e, "*")
+        # compass parts: Ostukraine / eastern Ukraine, Südlibanon / southern Lebanon
+        de_short = clean_cldr(de_names[code])[0]
+        en_short = country_display[code]
+        if " " not in de_short and "-" not in de_short:
+            for de_prefix, en_word in COMPASS:
+                part = b.entry(f"region:{code}-{en_word}", f"{en_word}ern {en_short}", "LOC", "area", code)
+                word = de_prefix + de_short[:1].lower() + de_short[1:]
+                b.add(word, part, "de")
+                gen = german_genitive(word)
+                if gen:
+                    b.add(gen, part, "de")
+                if " " not in en_short:
+                    for adj in (f"{en_word}ern", f"{en_word.capitalize()}ern"):
+                        b.add(f"{adj} {en_short}", part, "en")
         for n in aliases.get(code, {}).get("de", []) or []:
             b.add(n, e, "de")
             gen = german_genitive(n)

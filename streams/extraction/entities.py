@@ -54,7 +54,7 @@ KIND_RANK = {
     "historical": 60,
     "area": 60,
     "sea": 60,
-    "river": 55,
+    "river": 30,  # "Dnipro" the city before the river
     "city": 40,
     "region": 35,
 }

@@ -20,6 +20,7 @@ Terms (matched case-insensitively against each token's lemma and its lower-cased
 - ``wort``      one token whose lemma or text is "wort";
 - ``*kopf``     compound head: a token whose lemma or text, optionally without a German inflection
                 ending (-e, -en, -n, -er, -ern, -es, -s), ends with "kopf" (Luftangriffen -> *angriff);
+                a hyphenated token is also matched by its last part ("Wagner-Kämpfer" -> Kämpfer);
 - ``präfix*``   a token starting with "präfix" (nuklear* -> nukleare, nuklearen);
 - ``a b``       consecutive tokens, each matched like a single-word term ("ums Leben", "air strike");
 - ``a ... b``   "b" later in the same sentence, at most 12 tokens after "a" (German separable verbs:
@@ -203,6 +204,11 @@ class ConceptMatcher:
             got = self.words.get(form)
             if got:
                 found |= got
+        if "-" in lower and not lower.startswith("-"):
+            # hyphenated compounds: the last part is the head ("Wagner-Kämpfer", "UN-Soldaten")
+            head = lower.rsplit("-", 1)[1]
+            if head:
+                found |= self.token_concepts(head, head)
         if self.suffixes and lower.isalpha():
             forms = {lower, lemma}
             if self.lang == "de":

@@ -112,3 +112,8 @@ def test_matcher_term_kinds(tmp_path: Path) -> None:
     words = ["a", "b", "x", "q", "q", "y"]
     hits = m.match(words, words, [0] * 6)
     assert [(h.token_start, h.token_end) for h in hits] == [(0, 2), (2, 6)]
+
+
+def test_hyphenated_compound_heads(ex: Extractor) -> None:
+    found = {c for c, _ in concepts(ex, "Ehemalige Wagner-Kämpfer und UN-Soldaten kamen an.", "de")}
+    assert {"fighters", "military-personnel"} <= found
