@@ -342,8 +342,8 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 if gen:
                     b.add(gen, part, "de")
                 if " " not in en_short:
-                    for adj in (f"{en_word}ern", f"{en_word.capitalize()}ern"):
-                        b.add(f"{adj} {en_short}", part, "en")
+                    for compass_adj in (f"{en_word}ern", f"{en_word.capitalize()}ern"):
+                        b.add(f"{compass_adj} {en_short}", part, "en")
         for n in aliases.get(code, {}).get("de", []) or []:
             b.add(n, e, "de")
             gen = german_genitive(n)
