@@ -541,3 +541,21 @@ def test_negated_role(tmp_path: Path) -> None:
           .entity("Charkiw", "GPE", "city:kharkiv", "Kharkiv", country="UA", kind="city").build())
     [m] = run(ruleset(tmp_path, strike=rule), ex)
     assert m.facts["location"]["name"] == "Kharkiv"
+
+
+def test_unsupported_language_extraction_does_not_fail(tmp_path: Path) -> None:
+    from streams.rules import load_ruleset as load
+
+    pack = load(Path(__file__).resolve().parents[2] / "rules")
+    text = "Ceci est un article en français sur la météo."
+    ex = Extraction(article_id="fr", language="fr", supported=False, text=text)
+    assert pack.evaluate(ex, Article(id="fr", text=text)) == []
+    rule = """
+    id: rx
+    title: t
+    severity: low
+    tags: [x]
+    match: {regex: 'météo'}
+    """
+    [m] = run(ruleset(tmp_path, rx=rule), ex)
+    assert m.evidence[0].text == "météo" and text[m.evidence[0].start:m.evidence[0].end] == "météo"
