@@ -8,6 +8,7 @@ article (None). Cost is bounded: at most MAX_SOLUTIONS solutions per node.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,11 @@ class ExtractionView:
     article: Mapping[str, Any]  # article.* attributes for expressions
     lists: Mapping[str, Sequence[Any]]
     _facts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # memo of evaluate(): (id(condition), region) -> solutions; conditions are immutable and the
+    # view lives for one article, so a sub-condition (a macro, an article-wide context) used in
+    # many places or for many sentences is evaluated once
+    memo: dict[tuple[int, Region], list[Solution]] = field(default_factory=dict)
+    roles: dict[tuple[int, str], bool] = field(default_factory=dict)
 
     @cached_property
     def concepts_by_id(self) -> dict[str, list[ConceptMatch]]:
@@ -93,8 +99,53 @@ class ExtractionView:
         return out
 
     @cached_property
-    def sentence_token_starts(self) -> list[int]:
-        return [s.token_start for s in self.extraction.sentences]
+    def concepts_by_sentence(self) -> dict[tuple[str, int], list[ConceptMatch]]:
+        out: dict[tuple[str, int], list[ConceptMatch]] = defaultdict(list)
+        for c in self.extraction.concepts:
+            out[(c.concept, c.sentence)].append(c)
+        return out
+
+    @cached_property
+    def entities_by_sentence(self) -> dict[int, list[Entity]]:
+        out: dict[int, list[Entity]] = defaultdict(list)
+        for e in self.extraction.entities:
+            out[e.sentence].append(e)
+        return out
+
+    @cached_property
+    def counts_by_sentence(self) -> dict[int, list[Count]]:
+        out: dict[int, list[Count]] = defaultdict(list)
+        for c in self.extraction.counts:
+            out[c.sentence].append(c)
+        return out
+
+    def entities_in(self, region: Region) -> Iterable[Entity]:
+        if region is None:
+            return self.extraction.entities
+        if len(region) == 1:
+            return self.entities_by_sentence.get(next(iter(region)), ())
+        return [e for i in sorted(region) for e in self.entities_by_sentence.get(i, ())]
+
+    def counts_in(self, region: Region) -> Iterable[Count]:
+        if region is None:
+            return self.extraction.counts
+        if len(region) == 1:
+            return self.counts_by_sentence.get(next(iter(region)), ())
+        return [c for i in sorted(region) for c in self.counts_by_sentence.get(i, ())]
+
+    def concepts_in(self, concept: str, region: Region) -> Iterable[ConceptMatch]:
+        if region is None:
+            return self.concepts_by_id.get(concept, ())
+        if len(region) == 1:
+            return self.concepts_by_sentence.get((concept, next(iter(region))), ())
+        return [c for i in sorted(region) for c in self.concepts_by_sentence.get((concept, i), ())]
+
+    def has_role(self, e: Entity, role: str) -> bool:
+        key = (id(e), role)
+        hit = self.roles.get(key)
+        if hit is None:
+            hit = self.roles[key] = has_role(self.extraction, e, role)
+        return hit
 
     def facts(self, item: Item) -> dict[str, Any]:
         key = id(item)
@@ -108,11 +159,13 @@ class ExtractionView:
         env["article"] = self.article
         return env
 
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [s.start for s in self.extraction.sentences]
+
     def sentence_of_offset(self, offset: int) -> int:
-        for i, s in enumerate(self.extraction.sentences):
-            if s.start <= offset < s.end:
-                return i
-        return max(0, len(self.extraction.sentences) - 1)
+        """Index of the sentence that contains the character ``offset`` (0 without sentences)."""
+        return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
 
 def _in(region: Region, sentence: int) -> bool:
@@ -141,18 +194,26 @@ def _leaf(item: Item, binding: str | None) -> Solution:
 
 def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> list[Solution]:
     """Every solution of ``cond`` inside ``region`` (capped at MAX_SOLUTIONS, in text order)."""
+    key = (id(cond), region)
+    hit = view.memo.get(key)
+    if hit is None:
+        hit = view.memo[key] = _evaluate(cond, view, region)
+    return hit
+
+
+def _evaluate(cond: Condition, view: ExtractionView, region: Region) -> list[Solution]:
     out: list[Solution]
     if isinstance(cond, ConceptLeaf):
         out = []
         for concept in sorted(cond.concepts):
-            out.extend(_leaf(c, cond.binding) for c in view.concepts_by_id.get(concept, ()) if _in(region, c.sentence))
+            out.extend(_leaf(c, cond.binding) for c in view.concepts_in(concept, region))
         if len(cond.concepts) > 1:
             out.sort(key=lambda s: s.items[0].start)
         return out[:MAX_SOLUTIONS]
     if isinstance(cond, EntityLeaf):
-        return [_leaf(e, cond.binding) for e in view.extraction.entities if _in(region, e.sentence) and _entity_ok(cond, e, view)][:MAX_SOLUTIONS]
+        return [_leaf(e, cond.binding) for e in view.entities_in(region) if _entity_ok(cond, e, view)][:MAX_SOLUTIONS]
     if isinstance(cond, CountLeaf):
-        return [_leaf(c, cond.binding) for c in view.extraction.counts if _in(region, c.sentence) and _count_ok(cond, c)][:MAX_SOLUTIONS]
+        return [_leaf(c, cond.binding) for c in view.counts_in(region) if _count_ok(cond, c)][:MAX_SOLUTIONS]
     if isinstance(cond, RegexLeaf):
         return _regex(cond, view, region)
     if isinstance(cond, AllOf):
@@ -184,14 +245,18 @@ def evaluate(cond: Condition, view: ExtractionView, region: Region = None) -> li
         n = min(cond.sentences, len(view.extraction.sentences))
         return evaluate(cond.child, view, frozenset(range(n)) if view.extraction.sentences else None)
     if isinstance(cond, Within):
-        return [s for s in evaluate(cond.child, view, region)
-                if _spread(s.items) <= cond.tokens and (not cond.ordered or _in_order(s.items))]
+        if isinstance(cond.child, AllOf):
+            sols = _all(cond.child.children, view, region, max_spread=cond.tokens)
+        else:
+            sols = evaluate(cond.child, view, region)
+        return [s for s in sols if _spread(s.items) <= cond.tokens and (not cond.ordered or _in_order(s.items))]
     if isinstance(cond, Where):
         return [s for s in evaluate(cond.child, view, region) if cond.expression.evaluate(view.env(s), view.lists)]
     raise TypeError(f"unknown condition {type(cond).__name__}")  # pragma: no cover
 
 
-def _all(children: Sequence[Condition], view: ExtractionView, region: Region) -> list[Solution]:
+def _all(children: Sequence[Condition], view: ExtractionView, region: Region,
+         max_spread: int | None = None) -> list[Solution]:
     # Negations and optionals see the region only; check negations first (cheap rejection), join
     # the required children in order, then widen with optionals.
     required = [c for c in children if not isinstance(c, NotOf | OptionalOf)]
@@ -204,10 +269,12 @@ def _all(children: Sequence[Condition], view: ExtractionView, region: Region) ->
         if not found:
             return []
         nxt: list[Solution] = []
+        window = _Window(found) if max_spread is not None and len(found) > 8 else None
         for a in sols:
-            for b in found:
+            near = window.near(a, max_spread) if window is not None and max_spread is not None else found
+            for b in near:
                 j = _join(a, b)
-                if j is not None:
+                if j is not None and (max_spread is None or _spread(j.items) <= max_spread):
                     nxt.append(j)
                     if len(nxt) >= MAX_SOLUTIONS:
                         break
@@ -230,6 +297,29 @@ def _all(children: Sequence[Condition], view: ExtractionView, region: Region) ->
     return sols
 
 
+class _Window:
+    """Solutions sorted by their last token start, to find those near another one quickly."""
+
+    def __init__(self, sols: Sequence[Solution]) -> None:
+        keyed = sorted(((max((i.token_start for i in s.items), default=0), n) for n, s in enumerate(sols)))
+        self.starts = [k for k, _ in keyed]
+        self.sols = [sols[n] for _, n in keyed]
+        self.longest = max((i.token_end - i.token_start for s in sols for i in s.items), default=0)
+
+    def near(self, a: Solution, tokens: int) -> list[Solution]:
+        """A superset of the solutions b for which a and b together span at most ``tokens``.
+
+        With last(x) the largest token_start and first_end(x) the smallest token_end of x:
+        last(b) <= first_end(a) + tokens, and first_end(b) >= last(a) - tokens, where
+        last(b) >= first_end(b) - longest item.
+        """
+        if not a.items:
+            return list(self.sols)
+        lo = max(i.token_start for i in a.items) - tokens - self.longest
+        hi = min(i.token_end for i in a.items) + tokens
+        return self.sols[bisect_left(self.starts, lo):bisect_right(self.starts, hi)]
+
+
 def _in_order(items: Sequence[Item]) -> bool:
     return all(a.token_start <= b.token_start for a, b in zip(items, items[1:], strict=False))
 
@@ -250,7 +340,7 @@ def _entity_ok(cond: EntityLeaf, e: Entity, view: ExtractionView) -> bool:
         return False
     if cond.kinds and (e.kind or "") not in cond.kinds:
         return False
-    return not (cond.role and not has_role(view.extraction, e, cond.role))
+    return not (cond.role and not view.has_role(e, cond.role))
 
 
 def _count_ok(cond: CountLeaf, c: Count) -> bool:
@@ -273,12 +363,15 @@ def _regex(cond: RegexLeaf, view: ExtractionView, region: Region) -> list[Soluti
         spans = [(0, len(ex.text))]
     out: list[Solution] = []
     for start, end in spans:
-        for m in cond.pattern.finditer(ex.text, start, end):
+        # match on the sentence's own text: the re2 wrapper converts offsets over the whole string
+        # it is given, which would make long articles quadratic
+        for m in cond.pattern.finditer(ex.text[start:end]):
             if m.end() == m.start():
                 continue
-            sent = view.sentence_of_offset(m.start())
-            tstart, tend = _token_span(ex, m.start(), m.end(), sent)
-            out.append(_leaf(RegexHit(m.group(0), m.start(), m.end(), tstart, tend, sent), cond.binding))
+            mstart, mend = start + m.start(), start + m.end()
+            sent = view.sentence_of_offset(mstart)
+            tstart, tend = _token_span(ex, mstart, mend, sent)
+            out.append(_leaf(RegexHit(m.group(0), mstart, mend, tstart, tend, sent), cond.binding))
             if len(out) >= MAX_SOLUTIONS:
                 return out
     return out

@@ -86,7 +86,7 @@ class RuleSet:
             sols = kept
         if not sols:
             return []
-        sols = _prune_less_specific(sols)
+        sols = list(_prune_less_specific(sols))  # a copy: evaluate() results are memoized
         sols.sort(key=lambda s: min((i.start for i in s.items), default=0))
         groups: dict[str, list[Solution]] = {}
         for s in sols:
