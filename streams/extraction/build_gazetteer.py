@@ -367,7 +367,10 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         en_display = (en_adj.get(code) or [country_display[code]])[0]
         e = b.entry(f"country:{code}", en_display, "NORP", "demonym", code)
         stems = [adj, *[s for s in (de_extra.get(code) or [])]]
-        adjectives_by_country[code] = stems
+        adjectives_by_country[code] = list(stems)  # armed forces: not for the compass forms
+        if not adj.startswith(("nord", "süd", "ost", "west")):
+            # nordaustralisch, ostukrainisch (compass + adjective, same country)
+            stems += [f"{prefix.lower()}{adj}" for prefix, _ in COMPASS]
         for stem in stems:
             for form in german_adjective_forms(stem):
                 b.add(form, e, "de")

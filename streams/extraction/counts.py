@@ -81,7 +81,7 @@ BEFORE_EXCLUDE = {
     "en": {"year", "since", "aged", "age", "number", "no.", "article", "chapter", "page", "€", "$", "£", "resolution",
            "version", "at", "route", "flight"},
 }
-EN_ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ous", "ic", "ian", "ish", "ese", "ary", "ful", "less", "ing", "est", "er")
+EN_ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ous", "ic", "ian", "ish", "ese", "ary", "ful", "less", "ing", "est", "er", "ly")
 MORE_WORDS = {"more", "additional", "further", "other", "extra", "new", "fresh", "weitere", "weiteren", "weiterer",
               "zusätzliche", "zusätzlichen", "neue", "neuen"}
 RANGE_WORDS = {"zwischen", "between"}
@@ -285,6 +285,11 @@ class CountFinder:
         single = value == 1 and used == 1
         return value, value, False, end, single
 
+    def _is_verb_like(self, text: str) -> bool:
+        if self.lang == "de":
+            return not text[:1].isupper()
+        return text.endswith(("ing", "ed"))
+
     def _inclusive(self, doc: DocView, i: int, sent: int) -> bool:
         """The count is a part of an earlier one: "darunter neun Kinder", "including nine children"."""
         lo, _ = self._clause(doc, i, i, sent)
@@ -355,7 +360,8 @@ class CountFinder:
             is_noun = text[:1].isupper() if self.lang == "de" else text.isalpha()
             if cat is not None and self.lang == "en" and k + 1 < n and doc.sentence_of[k + 1] == sent:
                 nxt_cat = self._category(doc.concepts[k + 1])
-                if nxt_cat is not None and CATEGORY_PRIORITY.index(nxt_cat) <= CATEGORY_PRIORITY.index(cat):
+                here, there = CATEGORY_PRIORITY.index(cat), CATEGORY_PRIORITY.index(nxt_cat) if nxt_cat else len(CATEGORY_PRIORITY)
+                if nxt_cat is not None and (there < here or (there == here and self._is_verb_like(text))):
                     k += 1  # "three wounded soldiers": the noun, not the participle
                     continue
             if cat is not None:
@@ -367,7 +373,7 @@ class CountFinder:
                 if adjective_category and CATEGORY_PRIORITY.index(adjective_category) < CATEGORY_PRIORITY.index(cat):
                     cat = adjective_category
                 return cat, k, k + 1
-            if is_noun and text.isalpha():
+            if is_noun and text.replace("-", "").isalpha():
                 if self.lang == "de":
                     return adjective_category or "other", k, k + 1
                 other = (k, k + 1)
@@ -422,7 +428,15 @@ class CountFinder:
             found = self._event_in(doc, i, end, clo, chi)
             if found is not None:
                 return found
-        return None
+        # an apposition between count and verb ("Zwei Zivilisten, ein Ehepaar aus X, wurden getötet"):
+        # the sentence's event, when it has exactly one kind
+        s_lo, s_hi = i, end
+        while s_lo > 0 and doc.sentence_of[s_lo - 1] == sent:
+            s_lo -= 1
+        while s_hi < n and doc.sentence_of[s_hi] == sent:
+            s_hi += 1
+        kinds = {self.events[c] for k in range(s_lo, s_hi) for c in doc.concepts[k] if c in self.events}
+        return kinds.pop() if len(kinds) == 1 else None
 
     def _event_in(self, doc: DocView, i: int, end: int, lo: int, hi: int) -> str | None:
         best: tuple[int, str] | None = None
@@ -441,6 +455,8 @@ class CountFinder:
     ) -> tuple[str | None, int | None, int | None, str | None]:
         lo, _ = self._clause(doc, i, i, sent)
         for k in range(i - 1, lo - 1, -1):
+            if self._is_verb_like(doc.texts[k]):
+                continue  # "killing three people and injuring 42": not "injuring"
             cat = self._category(doc.concepts[k])
             if cat is not None:
                 return cat, k, k + 1, None

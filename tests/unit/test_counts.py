@@ -125,3 +125,24 @@ def test_count_offsets(ex: Extractor) -> None:
     assert text[c.start : c.end] == "300"
     assert c.counted_text == "Kämpfer" and text[c.counted_start : c.counted_end] == "Kämpfer"  # type: ignore[index]
     assert c.counted == "fighters" and c.event == "deployed"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Two elderly men died, doctors said.", "en", ("Two", "people", "men", "killed")),
+        ("The brigade reported three wounded soldiers.", "en", ("three", "soldiers", "soldiers", "injured")),
+        ("Zwei Zivilisten, ein Ehepaar aus dem Dorf, wurden dabei getötet.", "de", ("Zwei", "civilians", "Zivilisten", "killed")),
+        ("Rund 2.500 US-Marines sind eingetroffen.", "de", ("Rund 2.500", "soldiers", "US-Marines", "deployed")),
+    ],
+)
+def test_attachment_details(ex: Extractor, text: str, lang: str, expected: tuple[str, str, str, str]) -> None:
+    (c,) = counts(ex, text, lang)
+    assert (c.text, c.counted, c.counted_text, c.event) == expected
+
+
+def test_event_verb_is_not_the_counted_noun(ex: Extractor) -> None:
+    found = counts(ex, "The bombs hit the city, killing three people and injuring 42.", "en")
+    assert [(c.text, c.counted, c.counted_text, c.event) for c in found] == [
+        ("three", "people", "people", "killed"), ("42", "people", "people", "injured"),
+    ]
