@@ -48,6 +48,7 @@ class Settings:
     reload_rules: bool = True
     batch_size: int = 16
     batch_within_s: float = 0.05
+    producer_linger_s: float = 0.005  # batch produced messages this long: fewer, larger requests
     session_timeout_s: float = 10.0  # a worker that stops heartbeating (kill -9) leaves the group after this
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108

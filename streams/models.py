@@ -251,7 +251,9 @@ class ArticleRef:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # written out: dataclasses.asdict deep-copies, and this runs for up to 25 refs per alert
+        return {"id": self.id, "url": self.url, "title": self.title, "source": self.source,
+                "language": self.language, "published_at": self.published_at}
 
 
 @dataclass(frozen=True)

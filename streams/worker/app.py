@@ -94,6 +94,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
         processing_guarantee="at_least_once",
         broker_commit_every=100,
         broker_commit_interval=1.0,
+        producer_linger=settings.producer_linger_s,
         broker_session_timeout=settings.session_timeout_s,  # Faust's default 60 s stalls a restart after kill -9
         broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         stream_wait_empty=False,
