@@ -149,13 +149,18 @@ class CountFinder:
 
     # -- public
 
-    def find(self, doc: DocView) -> list[CountHit]:
+    def may_start(self, low: str) -> bool:
+        """Whether a count can start at a token with this lower-case text (cached per word by
+        the Extractor's LexemeTable)."""
+        return bool(low[:1].isdigit() or low in self.first_words or self._german_number_word(low))
+
+    def find(self, doc: DocView, starts: Sequence[bool] | None = None) -> list[CountHit]:
+        """Counts of one document; ``starts[i]``, when given, is ``may_start`` of token i."""
         hits: list[CountHit] = []
         n = len(doc.lowers)
         i = 0
         while i < n:
-            low = doc.lowers[i]
-            if not (low[:1].isdigit() or low in self.first_words or self._german_number_word(low)):
+            if not (starts[i] if starts is not None else self.may_start(doc.lowers[i])):
                 i += 1
                 continue
             hit, end = self._count_at(doc, i, hits)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,6 +25,7 @@ from streams.extraction.counts import CountFinder, DocView
 from streams.extraction.entities import EntityMatcher
 from streams.extraction.gazetteer import DEFAULT_GAZETTEER, Gazetteer, load_gazetteer
 from streams.extraction.language import LanguageIdentifier
+from streams.extraction.lexemes import LexemeTable, sentence_starts
 from streams.extraction.lexicon import ConceptMatcher, Lexicon, load_lexicon
 from streams.extraction.pipeline import build_nlp, build_sentence_splitter, load_model
 from streams.models import Article, ConceptMatch, Count, Entity, Extraction, Sentence, Token
@@ -48,6 +50,7 @@ class LanguagePipeline:
     entities: EntityMatcher
     concepts: ConceptMatcher
     counts: CountFinder
+    lexemes: LexemeTable
     model: Any | None = None
     model_name: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -117,12 +120,16 @@ class Extractor:
             if models.get(lang):
                 model = load_model(models[lang])
                 log.info("extraction: NER model %s loaded for %s", models[lang], lang)
+            concept_matcher = ConceptMatcher(lexicon, lang)
+            count_finder = CountFinder(lang, categories, events, priorities)
             pipelines[lang] = LanguagePipeline(
                 lang=lang,
                 nlp=nlp,
                 entities=EntityMatcher(gazetteer, lang, tokenize),
-                concepts=ConceptMatcher(lexicon, lang),
-                counts=CountFinder(lang, categories, events, priorities),
+                concepts=concept_matcher,
+                counts=count_finder,
+                lexemes=LexemeTable(nlp, concept_matcher.token_concepts, concept_matcher.starts_phrase,
+                                    count_finder.may_start),
                 model=model,
                 model_name=models.get(lang),
             )
@@ -163,7 +170,7 @@ class Extractor:
                         sentences=tuple(_sentences(doc)),
                     )
                 continue
-            for i, doc in zip(idxs, pipe.nlp.pipe(texts, batch_size=PIPE_BATCH), strict=True):
+            for i, doc in zip(idxs, _tokenize(pipe, texts), strict=True):
                 results[i] = self._from_doc(articles[i], lang, pipe, doc)
         return [r for r in results if r is not None]
 
@@ -178,42 +185,42 @@ class Extractor:
         """Extract a batch in a language the caller knows (no detection). Used by evaluations and
         by callers whose source guarantees the language. Raises KeyError for an unsupported one."""
         pipe = self.pipelines[language]
-        docs = pipe.nlp.pipe([a.text for a in articles], batch_size=PIPE_BATCH)
+        docs = _tokenize(pipe, [a.text for a in articles])
         return [self._from_doc(a, language, pipe, doc) for a, doc in zip(articles, docs, strict=True)]
 
     def _from_doc(self, article: Article, lang: str, pipe: LanguagePipeline, doc: Doc) -> Extraction:
+        """Build the Extraction of one tokenised document (``doc`` comes from the bare tokenizer:
+        lemmas, sentence starts and the other per-word attributes come from ``pipe.lexemes``)."""
         text = doc.text
-        sentences = _sentences(doc)
         n = len(doc)
+        if n:
+            arr = doc.to_array([ORTH, IDX]).tolist()
+            orths = [a[0] for a in arr]
+            idx: list[int] = [a[1] for a in arr]
+        else:
+            orths, idx = [], []
+        rows = pipe.lexemes.rows(orths)
+        sentence_start_flags = sentence_starts(rows)
+        if n:
+            # one transposition instead of one list per attribute
+            words, lowers, lemmas, is_punct, like_num, _sp, token_sets, phrase_starts, count_starts = zip(*rows, strict=True)
+        else:
+            words = lowers = lemmas = is_punct = like_num = token_sets = phrase_starts = count_starts = ()
+        sentences: list[Sentence] = []
         sentence_of = [0] * n
-        sentence_starts = [False] * n
-        for si, s in enumerate(sentences):
-            if s.token_start < n:
-                sentence_starts[s.token_start] = True
-            for k in range(s.token_start, s.token_end):
-                sentence_of[k] = si
-        # one pass over the spaCy tokens (each access creates a Token object)
-        words: list[str] = []
-        lowers: list[str] = []
-        lemmas: list[str] = []
-        idx: list[int] = []
-        is_punct: list[bool] = []
-        token_list: list[Token] = []
-        for k, t in enumerate(doc):
-            w, lw, start = t.text, t.lower_, t.idx
-            lemma = t.lemma_.lower() or lw
-            punct = t.is_punct
-            words.append(w)
-            lowers.append(lw)
-            lemmas.append(lemma)
-            idx.append(start)
-            is_punct.append(punct)
-            token_list.append(Token(w, lemma, start, start + len(w), sentence_of[k], punct, t.like_num))
-        tokens = tuple(token_list)
+        bounds = [k for k in range(n) if sentence_start_flags[k]] + [n]
+        for si in range(len(bounds) - 1):
+            s_start, s_end = bounds[si], bounds[si + 1]
+            c_start = idx[s_start]
+            c_end = idx[s_end - 1] + len(words[s_end - 1])
+            sentences.append(Sentence(text[c_start:c_end], c_start, c_end, s_start, s_end))
+            sentence_of[s_start:s_end] = [si] * (s_end - s_start)
+        ends = [start + len(w) for start, w in zip(idx, words, strict=True)]
+        tokens = tuple(map(Token, words, lemmas, idx, ends, sentence_of, is_punct, like_num))
 
         # entities
         entities: list[Entity] = []
-        for hit in pipe.entities.match(words, sentence_starts, sentence_of):
+        for hit in pipe.entities.match(words, sentence_start_flags, sentence_of):
             start = idx[hit.token_start]
             end = idx[hit.token_end - 1] + len(words[hit.token_end - 1])
             e = hit.entry
@@ -225,21 +232,18 @@ class Extractor:
             entities = _merge_model_entities(entities, pipe.model, doc, sentence_of)
 
         # concepts
-        concept_hits = pipe.concepts.match(lowers, lemmas, sentence_of)
-        per_token: list[frozenset[str]] = [_EMPTY] * n
+        concept_hits = pipe.concepts.match(lowers, lemmas, sentence_of, token_sets, phrase_starts)
+        per_token: list[frozenset[str]] = list(token_sets)  # single-word concepts of each token
         concepts = []
         for h in concept_hits:
             start = idx[h.token_start]
             end = idx[h.token_end - 1] + len(words[h.token_end - 1])
-            if h.token_end - h.token_start == 1:
+            if h.token_end - h.token_start > 1:  # phrase matches: count the event on their first token
                 per_token[h.token_start] = per_token[h.token_start] | {h.concept}
             concepts.append(
                 ConceptMatch(h.concept, text[start:end], " ".join(lemmas[h.token_start : h.token_end]), start, end,
                              h.token_start, h.token_end, sentence_of[h.token_start])
             )
-        for h in concept_hits:  # phrase matches: count the event on their first token
-            if h.token_end - h.token_start > 1:
-                per_token[h.token_start] = per_token[h.token_start] | {h.concept}
 
         # counts
         norp = [False] * n
@@ -251,7 +255,7 @@ class Extractor:
                     norp[k] = True
         view = DocView(words, lowers, sentence_of, is_punct, per_token, norp, norp_span_end)
         counts = []
-        for c in pipe.counts.find(view):
+        for c in pipe.counts.find(view, count_starts):
             start = idx[c.token_start]
             end = idx[c.token_end - 1] + len(words[c.token_end - 1])
             if text[end - 1 : end] == "." and words[c.token_end - 1][:-1].isdigit():
@@ -284,6 +288,13 @@ class Extractor:
 def default_extractor() -> Extractor:
     """One shared Extractor with the default settings, built on first call (tests, CLI tools)."""
     return Extractor.from_settings()
+
+
+def _tokenize(pipe: LanguagePipeline, texts: Sequence[str]) -> list[Doc]:
+    """The bare tokenizer's Doc of every text: the pipeline's sentencizer and lemmatizer are not
+    run, their results come from ``pipe.lexemes`` (same values, cached per word)."""
+    tokenizer: Any = pipe.nlp.tokenizer
+    return [tokenizer(t) for t in texts]
 
 
 def _sentences(doc: Doc) -> list[Sentence]:

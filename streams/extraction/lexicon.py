@@ -232,18 +232,35 @@ class ConceptMatcher:
         self._cache[key] = result
         return result
 
-    def match(self, lowers: Sequence[str], lemmas: Sequence[str], sentence_of: Sequence[int]) -> list[ConceptHit]:
-        """All concept matches of one document, sorted by position."""
+    def starts_phrase(self, lower: str, lemma: str) -> bool:
+        """The token's text or lemma is the first word of a multi-word term (cached per word by
+        the Extractor's LexemeTable)."""
+        return lower in self.phrases or lemma in self.phrases
+
+    def match(
+        self,
+        lowers: Sequence[str],
+        lemmas: Sequence[str],
+        sentence_of: Sequence[int],
+        token_sets: Sequence[frozenset[str]] | None = None,
+        phrase_starts: Sequence[bool] | None = None,
+    ) -> list[ConceptHit]:
+        """All concept matches of one document, sorted by position. ``token_sets[i]`` and
+        ``phrase_starts[i]``, when given, are ``token_concepts`` and ``starts_phrase`` of token i
+        already computed (the Extractor caches them per word)."""
         hits: list[ConceptHit] = []
         n = len(lowers)
         phrases = self.phrases
         for i in range(n):
             low, lemma = lowers[i], lemmas[i]
-            found = self.token_concepts(low, lemma)
+            found = token_sets[i] if token_sets is not None else self.token_concepts(low, lemma)
             if found:
                 for cid in sorted(found):
                     hits.append(ConceptHit(cid, i, i + 1))
-            if low not in phrases and lemma not in phrases:
+            if phrase_starts is not None:
+                if not phrase_starts[i]:
+                    continue
+            elif low not in phrases and lemma not in phrases:
                 continue
             for first in {low, lemma}:
                 for seq, gap, cid in phrases.get(first, ()):
