@@ -34,6 +34,7 @@ from streams.rules.conditions import (
 )
 from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
+from streams.rules.presearch import clauses_of
 from streams.rules.template import Template, TemplateError
 
 OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
@@ -106,7 +107,8 @@ class Compiler:
         elif op == "optional":
             cond = OptionalOf(self.condition(value, p, src, stack, depth + 1))
         elif op == "same_sentence":
-            cond = SameSentence(self.condition(value, p, src, stack, depth + 1))
+            child = self.condition(value, p, src, stack, depth + 1)
+            cond = SameSentence(child, tuple(clauses_of(child, local=True)))
         elif op == "article":
             cond = WholeArticle(self.condition(value, p, src, stack, depth + 1))
         elif op == "lead":

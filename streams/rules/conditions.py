@@ -76,6 +76,9 @@ class Exists:
 @dataclass(frozen=True, slots=True)
 class SameSentence:
     child: Condition
+    # presearch inside the article: terms a sentence must contain for the child to hold there
+    # (filled by the compiler; empty: try every sentence)
+    clauses: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

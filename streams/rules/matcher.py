@@ -140,6 +140,12 @@ class ExtractionView:
             return self.concepts_by_sentence.get((concept, next(iter(region))), ())
         return [c for i in sorted(region) for c in self.concepts_by_sentence.get((concept, i), ())]
 
+    @cached_property
+    def sentence_terms(self) -> list[frozenset[str]]:
+        from streams.rules.presearch import sentence_terms
+
+        return sentence_terms(self.extraction)
+
     def has_role(self, e: Entity, role: str) -> bool:
         key = (id(e), role)
         hit = self.roles.get(key)
@@ -234,6 +240,10 @@ def _evaluate(cond: Condition, view: ExtractionView, region: Region) -> list[Sol
     if isinstance(cond, SameSentence):
         out = []
         sentences: Iterable[int] = range(len(view.extraction.sentences)) if region is None else sorted(region)
+        if cond.clauses:
+            terms = view.sentence_terms
+            sentences = [i for i in sentences if i < len(terms)
+                         and all(not clause.isdisjoint(terms[i]) for clause in cond.clauses)]
         for i in sentences:
             out.extend(evaluate(cond.child, view, frozenset((i,))))
             if len(out) >= MAX_SOLUTIONS:

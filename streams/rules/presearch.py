@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from streams.models import Article, Extraction
+from streams.models import Article, ConceptMatch, Count, Entity, Extraction
 from streams.rules.conditions import (
     AllOf,
     AnyOf,
@@ -40,8 +40,14 @@ Clause = frozenset[str]
 _WEIGHT = {"id": 7, "ctry": 6, "src": 6, "c": 5, "ce": 4, "cc": 3, "k": 2, "count": 2, "t": 1, "lang": 0}
 
 
-def clauses_of(cond: Condition) -> list[Clause]:
-    """Necessary conditions of ``cond``: each clause needs at least one of its terms present."""
+def clauses_of(cond: Condition, local: bool = False) -> list[Clause]:
+    """Necessary conditions of ``cond``: each clause needs at least one of its terms present.
+
+    ``local``: only what must lie inside the current region (a sentence): ``article`` and
+    ``lead`` scopes inside ``cond`` look elsewhere and give no clause.
+    """
+    if local and isinstance(cond, WholeArticle | Lead):
+        return []
     if isinstance(cond, ConceptLeaf):
         return [frozenset(f"c:{c}" for c in cond.concepts)]
     if isinstance(cond, EntityLeaf):
@@ -67,18 +73,18 @@ def clauses_of(cond: Condition) -> list[Clause]:
     if isinstance(cond, AllOf):
         clauses: list[Clause] = []
         for child in cond.children:
-            clauses.extend(clauses_of(child))
+            clauses.extend(clauses_of(child, local))
         return _dedupe(clauses)
     if isinstance(cond, AnyOf):
         picked: set[str] = set()
         for child in cond.children:
-            child_clauses = clauses_of(child)
+            child_clauses = clauses_of(child, local)
             if not child_clauses:
                 return []  # one alternative needs nothing indexable
             picked |= best_clause(child_clauses)
         return [frozenset(picked)]
     if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead | Exists):
-        return clauses_of(cond.child)
+        return clauses_of(cond.child, local)
     return []  # pragma: no cover
 
 
@@ -104,25 +110,53 @@ def article_terms(extraction: Extraction, article: Article) -> frozenset[str]:
     terms: set[str] = {f"lang:{extraction.language}"}
     if article.source:
         terms.add(f"src:{article.source.lower()}")
-    if extraction.entities:
-        terms.add("entity")
+    _add_terms(terms, extraction.entities, extraction.concepts, extraction.counts)
+    return frozenset(terms)
+
+
+def sentence_terms(extraction: Extraction) -> list[frozenset[str]]:
+    """The terms of each sentence (for presearch inside same_sentence)."""
+    ents: list[list[Entity]] = [[] for _ in extraction.sentences]
+    cons: list[list[ConceptMatch]] = [[] for _ in extraction.sentences]
+    cnts: list[list[Count]] = [[] for _ in extraction.sentences]
+    n = len(extraction.sentences)
     for e in extraction.entities:
+        if 0 <= e.sentence < n:
+            ents[e.sentence].append(e)
+    for c in extraction.concepts:
+        if 0 <= c.sentence < n:
+            cons[c.sentence].append(c)
+    for k in extraction.counts:
+        if 0 <= k.sentence < n:
+            cnts[k.sentence].append(k)
+    out = []
+    for i in range(n):
+        terms: set[str] = {f"lang:{extraction.language}"}
+        _add_terms(terms, ents[i], cons[i], cnts[i])
+        out.append(frozenset(terms))
+    return out
+
+
+def _add_terms(terms: set[str], entities: Sequence[Entity], concepts: Sequence[ConceptMatch],
+               counts: Sequence[Count]) -> None:
+    if entities:
+        terms.add("entity")
+    for e in entities:
         terms.add(f"t:{e.type}")
         terms.add(f"id:{e.id}")
         if e.country:
             terms.add(f"ctry:{e.country}")
         if e.kind:
             terms.add(f"k:{e.kind}")
-    for c in extraction.concepts:
+    for c in concepts:
         terms.add(f"c:{c.concept}")
-    if extraction.counts:
+    if counts:
         terms.add("count")
-    for n in extraction.counts:
+    for n in counts:
         if n.event:
             terms.add(f"ce:{n.event}")
         if n.counted:
             terms.add(f"cc:{n.counted}")
-    return frozenset(terms)
 
 
 @dataclass(frozen=True)
