@@ -69,6 +69,7 @@ class RuleSet:
         return out
 
     def _matches(self, rule: Rule, view: ExtractionView, article: Article) -> list[Match]:
+        """Evaluate one candidate rule: solutions, where, exceptions, specificity, grouping by key."""
         sols = evaluate(rule.match, view)
         if rule.where is not None:
             sols = [s for s in sols if rule.where.evaluate(view.env(s), view.lists)]
@@ -97,7 +98,7 @@ class RuleSet:
         return [self._match(rule, key, group, view, article) for key, group in groups.items()]
 
     def _match(self, rule: Rule, key: str, group: Sequence[Solution], view: ExtractionView, article: Article) -> Match:
-        first = group[0]
+        """One Match from the solutions that share a suppression key (first in text order wins)."""
         facts: dict[str, Any] = {}
         for s in group:
             for name, item in s.bindings:
@@ -107,7 +108,6 @@ class RuleSet:
         env["rule"] = rule.id
         env["article"] = view.article
         items = [i for s in group for i in s.items]
-        del first
         return Match(
             rule_id=rule.id,
             rule_version=rule.version,
