@@ -559,3 +559,16 @@ def test_unsupported_language_extraction_does_not_fail(tmp_path: Path) -> None:
     """
     [m] = run(ruleset(tmp_path, rx=rule), ex)
     assert m.evidence[0].text == "météo" and text[m.evidence[0].start:m.evidence[0].end] == "météo"
+
+
+def test_presearch_never_changes_the_matches(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from streams.rules.presearch import Presearcher
+
+    pack = load_ruleset(Path(__file__).resolve().parents[2] / "rules")
+    everything = replace(pack, presearcher=Presearcher({}, tuple(range(len(pack))), tuple(() for _ in pack.rules)))
+    for ex in (two_cities(), kursk().build(), H("Nichts passiert.").build()):
+        article = Article(id=ex.article_id, text=ex.text)
+        assert [m.to_dict() for m in pack.evaluate(ex, article)] == [m.to_dict() for m in everything.evaluate(ex, article)]
+    assert len(pack.candidates(H("Nichts passiert.").build(), Article(id="a", text="x"))) < len(pack)
