@@ -134,7 +134,9 @@ class CountFinder:
         self.events = dict(events)  # concept id -> event
         self.vague = VAGUE.get(lang, {})
         self.vague_max = max((len(k) for k in self.vague), default=0)
+        self.vague_first = {k[0] for k in self.vague}  # quick test before the tuple lookups
         self.modifiers = MODIFIERS.get(lang, {})
+        self.modifier_first = {k[0] for k in self.modifiers}
         self.units = UNITS.get(lang, set())
         self.months = MONTHS.get(lang, set())
         self.stop = STOP_WORDS.get(lang, set())
@@ -190,7 +192,7 @@ class CountFinder:
         sent = doc.sentence_of[i]
         modifier = None
         j = i
-        for length in (3, 2, 1):
+        for length in (3, 2, 1) if lowers[i] in self.modifier_first else ():
             key = tuple(lowers[i : i + length])
             if len(key) == length and key in self.modifiers and all(doc.sentence_of[k] == sent for k in range(i, i + length)):
                 modifier = self.modifiers[key]
@@ -244,7 +246,7 @@ class CountFinder:
         if j >= n:
             return None
         # vague phrases, quotes inside allowed ("„kleine Anzahl“")
-        for length in range(self.vague_max, 0, -1):
+        for length in range(self.vague_max, 0, -1) if lowers[j] in self.vague_first else ():
             if j + length > n:
                 continue
             key = tuple(lowers[j : j + length])
@@ -445,8 +447,11 @@ class CountFinder:
 
     def _event_in(self, doc: DocView, i: int, end: int, lo: int, hi: int) -> str | None:
         best: tuple[int, str] | None = None
+        concepts = doc.concepts
         for k in range(lo, hi):
-            for c in sorted(doc.concepts[k]):
+            if not concepts[k]:
+                continue
+            for c in sorted(concepts[k]):
                 ev = self.events.get(c)
                 if ev is None:
                     continue

@@ -191,7 +191,7 @@ class Extractor:
     def _from_doc(self, article: Article, lang: str, pipe: LanguagePipeline, doc: Doc) -> Extraction:
         """Build the Extraction of one tokenised document (``doc`` comes from the bare tokenizer:
         lemmas, sentence starts and the other per-word attributes come from ``pipe.lexemes``)."""
-        text = doc.text
+        text = article.text  # spaCy's tokenizer is lossless: doc.text == the text (and rebuilding it iterates the doc)
         n = len(doc)
         if n:
             arr = doc.to_array([ORTH, IDX]).tolist()
