@@ -106,3 +106,28 @@ def test_reference_article(pack: RuleSet, extractor) -> None:  # type: ignore[no
     assert len(kyiv.evidence) == 1 and kyiv.evidence[0].text.startswith("In Kiew griffen")
     assert kharkiv.suppression_key != kyiv.suppression_key
     json.dumps([m.to_dict() for m in matches])  # facts are plain JSON
+
+
+def test_yaml_examples_in_the_docs_are_valid(tmp_path: Path) -> None:
+    import re
+
+    from streams.rules.yamlload import load_yaml_text
+
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    checked = 0
+    for block in blocks:
+        if not block.strip() or all(line.startswith("#") for line in block.strip().splitlines()):
+            continue  # a modeline or comment only
+        data = load_yaml_text(block, Limits()).data
+        if not isinstance(data, dict) or not ({"id", "lists", "macros", "exceptions"} & set(data)):
+            continue
+        assert [e.message for e in validator.iter_errors(data)] == [], block[:60]
+        checked += 1
+    assert checked >= 3
+    # the first example is a complete rule: it loads on its own
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "example.yaml").write_text(blocks[0])
+    assert load_ruleset(d).rule_ids == ("foreign-troop-deployment",)
