@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.attrs import IDX, ORTH
 from spacy.language import Language
@@ -190,8 +190,30 @@ class Extractor:
 
     def _from_doc(self, article: Article, lang: str, pipe: LanguagePipeline, doc: Doc) -> Extraction:
         """Build the Extraction of one tokenised document (``doc`` comes from the bare tokenizer:
-        lemmas, sentence starts and the other per-word attributes come from ``pipe.lexemes``)."""
-        text = article.text  # spaCy's tokenizer is lossless: doc.text == the text (and rebuilding it iterates the doc)
+        lemmas, sentence starts and the other per-word attributes come from ``pipe.lexemes``).
+        The stages are separate methods so that benchmarks/bench_extraction.py can time each."""
+        w = self._words(article.text, pipe, doc)
+        tokens = self._tokens(w)
+        entities = self._entities(w, pipe, doc)
+        concepts, per_token = self._concepts(w, pipe)
+        counts = self._counts(w, pipe, entities, per_token)
+        return Extraction(
+            article_id=article.id,
+            language=lang,
+            supported=True,
+            text=w.text,
+            sentences=w.sentences,
+            tokens=tokens,
+            entities=tuple(entities),
+            concepts=tuple(concepts),
+            counts=tuple(counts),
+        )
+
+    @staticmethod
+    def _words(text: str, pipe: LanguagePipeline, doc: Doc) -> Words:
+        """Stage 1: token ids and offsets from the Doc, per-word attributes, sentences."""
+        # ``text`` is the article text: spaCy's tokenizer is lossless (doc.text == text), and
+        # rebuilding doc.text would iterate the Doc
         n = len(doc)
         if n:
             arr = doc.to_array([ORTH, IDX]).tolist()
@@ -200,7 +222,7 @@ class Extractor:
         else:
             orths, idx = [], []
         rows = pipe.lexemes.rows(orths)
-        sentence_start_flags = sentence_starts(rows)
+        starts = sentence_starts(rows)
         if n:
             # one transposition instead of one list per attribute
             words, lowers, lemmas, is_punct, like_num, _sp, token_sets, phrase_starts, count_starts = zip(*rows, strict=True)
@@ -208,19 +230,28 @@ class Extractor:
             words = lowers = lemmas = is_punct = like_num = token_sets = phrase_starts = count_starts = ()
         sentences: list[Sentence] = []
         sentence_of = [0] * n
-        bounds = [k for k in range(n) if sentence_start_flags[k]] + [n]
+        bounds = [k for k in range(n) if starts[k]] + [n]
         for si in range(len(bounds) - 1):
             s_start, s_end = bounds[si], bounds[si + 1]
             c_start = idx[s_start]
             c_end = idx[s_end - 1] + len(words[s_end - 1])
             sentences.append(Sentence(text[c_start:c_end], c_start, c_end, s_start, s_end))
             sentence_of[s_start:s_end] = [si] * (s_end - s_start)
-        ends = [start + len(w) for start, w in zip(idx, words, strict=True)]
-        tokens = tuple(map(Token, words, lemmas, idx, ends, sentence_of, is_punct, like_num))
+        return Words(text, idx, words, lowers, lemmas, is_punct, like_num, token_sets, phrase_starts, count_starts,
+                     starts, sentence_of, tuple(sentences))
 
-        # entities
+    @staticmethod
+    def _tokens(w: Words) -> tuple[Token, ...]:
+        """Stage 2: the streams.models.Token objects."""
+        ends = [start + len(word) for start, word in zip(w.idx, w.words, strict=True)]
+        return tuple(map(Token, w.words, w.lemmas, w.idx, ends, w.sentence_of, w.is_punct, w.like_num))
+
+    @staticmethod
+    def _entities(w: Words, pipe: LanguagePipeline, doc: Doc) -> list[Entity]:
+        """Stage 3: gazetteer entities (and the optional NER model's)."""
+        text, idx, words, sentence_of = w.text, w.idx, w.words, w.sentence_of
         entities: list[Entity] = []
-        for hit in pipe.entities.match(words, sentence_start_flags, sentence_of):
+        for hit in pipe.entities.match(words, w.sentence_starts, sentence_of):
             start = idx[hit.token_start]
             end = idx[hit.token_end - 1] + len(words[hit.token_end - 1])
             e = hit.entry
@@ -230,10 +261,14 @@ class Extractor:
             )
         if pipe.model is not None:
             entities = _merge_model_entities(entities, pipe.model, doc, sentence_of)
+        return entities
 
-        # concepts
-        concept_hits = pipe.concepts.match(lowers, lemmas, sentence_of, token_sets, phrase_starts)
-        per_token: list[frozenset[str]] = list(token_sets)  # single-word concepts of each token
+    @staticmethod
+    def _concepts(w: Words, pipe: LanguagePipeline) -> tuple[list[ConceptMatch], list[frozenset[str]]]:
+        """Stage 4: concept matches, and the concepts of every token (for counts)."""
+        text, idx, words, lemmas, sentence_of = w.text, w.idx, w.words, w.lemmas, w.sentence_of
+        concept_hits = pipe.concepts.match(w.lowers, lemmas, sentence_of, w.token_sets, w.phrase_starts)
+        per_token: list[frozenset[str]] = list(w.token_sets)  # single-word concepts of each token
         concepts = []
         for h in concept_hits:
             start = idx[h.token_start]
@@ -244,8 +279,13 @@ class Extractor:
                 ConceptMatch(h.concept, text[start:end], " ".join(lemmas[h.token_start : h.token_end]), start, end,
                              h.token_start, h.token_end, sentence_of[h.token_start])
             )
+        return concepts, per_token
 
-        # counts
+    @staticmethod
+    def _counts(w: Words, pipe: LanguagePipeline, entities: Sequence[Entity], per_token: list[frozenset[str]]) -> list[Count]:
+        """Stage 5: counts."""
+        text, idx, words, sentence_of = w.text, w.idx, w.words, w.sentence_of
+        n = len(words)
         norp = [False] * n
         norp_span_end: dict[int, int] = {}
         for ent in entities:
@@ -253,9 +293,9 @@ class Extractor:
                 norp_span_end[ent.token_start] = ent.token_end
                 for k in range(ent.token_start, ent.token_end):
                     norp[k] = True
-        view = DocView(words, lowers, sentence_of, is_punct, per_token, norp, norp_span_end)
+        view = DocView(words, w.lowers, sentence_of, w.is_punct, per_token, norp, norp_span_end)
         counts = []
-        for c in pipe.counts.find(view, count_starts):
+        for c in pipe.counts.find(view, w.count_starts):
             start = idx[c.token_start]
             end = idx[c.token_end - 1] + len(words[c.token_end - 1])
             if text[end - 1 : end] == "." and words[c.token_end - 1][:-1].isdigit():
@@ -271,17 +311,25 @@ class Extractor:
                 Count(text[start:end], start, end, c.token_start, c.token_end, sentence_of[c.token_start], c.min, c.max,
                       c.approximate, c.counted, ctext, cs, ce, c.event)
             )
-        return Extraction(
-            article_id=article.id,
-            language=lang,
-            supported=True,
-            text=text,
-            sentences=tuple(sentences),
-            tokens=tokens,
-            entities=tuple(entities),
-            concepts=tuple(concepts),
-            counts=tuple(counts),
-        )
+        return counts
+
+
+class Words(NamedTuple):
+    """Token-parallel data of one document, built by ``Extractor._words``."""
+
+    text: str
+    idx: list[int]  # character offset of each token
+    words: Sequence[str]
+    lowers: Sequence[str]
+    lemmas: Sequence[str]
+    is_punct: Sequence[bool]
+    like_num: Sequence[bool]
+    token_sets: Sequence[frozenset[str]]  # single-word concepts
+    phrase_starts: Sequence[bool]
+    count_starts: Sequence[bool]
+    sentence_starts: list[bool]
+    sentence_of: list[int]
+    sentences: tuple[Sentence, ...]
 
 
 @functools.lru_cache(maxsize=1)
