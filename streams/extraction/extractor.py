@@ -8,6 +8,7 @@ synchronous Python: the worker runs it in an executor, ``newsalert check`` calls
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import re
@@ -137,6 +138,11 @@ class Extractor:
             trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
         extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,
                         trust_language_field=trust_language_field)
+        # the gazetteer tables and caches are ~600,000 long-lived objects: move them out of the
+        # cyclic collector's generations so that its full collections (which long articles with
+        # thousands of Token objects trigger) do not traverse them again and again; measured in
+        # docs/extraction.md ("Speed"). Objects are still freed by reference counting.
+        gc.freeze()
         extractor.start_seconds = time.perf_counter() - t0
         log.info("extraction: ready in %.1f s (%d concepts, %d gazetteer names)",
                  extractor.start_seconds, len(lexicon.concepts), len(gazetteer.names))
