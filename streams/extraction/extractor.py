@@ -29,6 +29,7 @@ from streams.extraction.language import LanguageIdentifier
 from streams.extraction.lexemes import LexemeTable, sentence_starts
 from streams.extraction.lexicon import ConceptMatcher, Lexicon, load_lexicon
 from streams.extraction.pipeline import build_nlp, build_sentence_splitter, load_model
+from streams.extraction.tokens import make_tokens
 from streams.models import Article, ConceptMatch, Count, Entity, Extraction, Sentence, Token
 
 log = logging.getLogger(__name__)
@@ -249,8 +250,7 @@ class Extractor:
     @staticmethod
     def _tokens(w: Words) -> tuple[Token, ...]:
         """Stage 2: the streams.models.Token objects."""
-        ends = [start + len(word) for start, word in zip(w.idx, w.words, strict=True)]
-        return tuple(map(Token, w.words, w.lemmas, w.idx, ends, w.sentence_of, w.is_punct, w.like_num))
+        return make_tokens(w.words, w.lemmas, w.idx, w.sentence_of, w.is_punct, w.like_num)
 
     @staticmethod
     def _entities(w: Words, pipe: LanguagePipeline, doc: Doc) -> list[Entity]:
