@@ -159,18 +159,16 @@ class CountFinder:
     def find(self, doc: DocView, starts: Sequence[bool] | None = None) -> list[CountHit]:
         """Counts of one document; ``starts[i]``, when given, is ``may_start`` of token i."""
         hits: list[CountHit] = []
-        n = len(doc.lowers)
-        i = 0
-        while i < n:
-            if not (starts[i] if starts is not None else self.may_start(doc.lowers[i])):
-                i += 1
-                continue
+        if starts is None:
+            starts = [self.may_start(low) for low in doc.lowers]
+        next_free = 0
+        for i in [k for k, s in enumerate(starts) if s]:
+            if i < next_free:
+                continue  # inside the previous count
             hit, end = self._count_at(doc, i, hits)
             if hit is not None:
                 hits.append(hit)
-                i = max(end, i + 1)
-            else:
-                i += 1
+                next_free = max(end, i + 1)
         return hits
 
     # -- internals

@@ -129,16 +129,19 @@ class EntityMatcher:
         a sentence; ``sentence_of[i]``: sentence index of token i."""
         n = len(words)
         spans: list[tuple[int, int, tuple[Candidate, ...]]] = []
-        i = 0
-        while i < n:
-            lens = self.lengths.get(words[i])
+        lengths = self.lengths
+        # only tokens that start a name or contain a hyphen can start an entity; left to right,
+        # a match skips the tokens it covers
+        next_free = 0
+        for i in [k for k, w in enumerate(words) if w in lengths or "-" in w]:
+            if i < next_free:
+                continue
+            lens = lengths.get(words[i])
             if lens is None:
-                compound = self._demonym_compound(words[i]) if "-" in words[i] else None
+                compound = self._demonym_compound(words[i])
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
-                i += 1
                 continue
-            found = False
             for length in lens:
                 if i + length > n:
                     continue
@@ -149,11 +152,8 @@ class EntityMatcher:
                 accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
                 if accepted:
                     spans.append((i, i + length, accepted))
-                    i += length
-                    found = True
+                    next_free = i + length
                     break
-            if not found:
-                i += 1
         # country context from unambiguous matches: per sentence, and counted over the document
         context: dict[int, set[str]] = {}
         doc_counts: dict[str, int] = {}

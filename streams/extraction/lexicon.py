@@ -251,7 +251,11 @@ class ConceptMatcher:
         hits: list[ConceptHit] = []
         n = len(lowers)
         phrases = self.phrases
-        for i in range(n):
+        if token_sets is not None and phrase_starts is not None:
+            positions: Sequence[int] = [k for k in range(n) if token_sets[k] or phrase_starts[k]]
+        else:
+            positions = range(n)
+        for i in positions:
             low, lemma = lowers[i], lemmas[i]
             found = token_sets[i] if token_sets is not None else self.token_concepts(low, lemma)
             if found:
