@@ -129,6 +129,7 @@ def harness(bootstrap: str, tmp: Path, partitions: int, env: dict[str, str] | No
     """A WorkerHarness (tests/integration/worker_harness.py) with fresh topics and app id."""
     from tests.integration.worker_harness import WorkerHarness
 
+    tmp.mkdir(parents=True, exist_ok=True)
     h = WorkerHarness(bootstrap=bootstrap, tmp=tmp, partitions=partitions)
     h.extra_env.update({"NEWSALERT_BATCH_WITHIN_S": os.environ.get("NEWSALERT_BATCH_WITHIN_S", "0.05")})
     h.extra_env.update(env or {})

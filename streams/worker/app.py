@@ -42,6 +42,24 @@ from streams.worker.messages import SourceRecord, dead_letter, decode_article
 log = logging.getLogger("newsalert.worker")
 
 
+SUPPRESS_BATCH_SIZE = 256  # matches decided together before their alerts are awaited
+SUPPRESS_BATCH_WITHIN_S = 0.005
+
+
+class StagedState(dict[str, Any]):
+    """Suppression state for one batch: reads fall through to the table, writes stay here until
+    the batch's alerts are acknowledged (then the agent writes them to the table)."""
+
+    def __init__(self, table: Any) -> None:
+        super().__init__()
+        self.table = table
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if key in self:
+            return self[key]
+        return self.table.get(key, default)
+
+
 class WorkerRuntime:
     """State the agents share: the pipeline (with its swappable rule set) and the metrics."""
 
@@ -117,7 +135,6 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
     # JSON keys: they come back from the changelog as the same str they were written with
     table = app.Table("suppression", default=None, partitions=settings.topic_partitions,
                       schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"))
-    suppressor = Suppressor(table, PIPELINE_VERSION)
     out_topics: dict[str, faust.TopicT] = {}
 
     def out_topic(name: str) -> faust.TopicT:
@@ -194,22 +211,38 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
 
     @app.agent(matches_topic)
-    async def suppress_matches(stream: faust.StreamT) -> None:
-        async for raw in stream:
-            envelope = json.loads(raw)
-            match = Match.from_dict(envelope["match"])
-            article = ArticleRef(**envelope["article"])
-            outcome = suppressor.observe(match, article, float(envelope["event_time"]))
-            if outcome.alert is None:
-                runtime.metrics.alert_suppressed(match.rule_id)
-                continue
-            alert = outcome.alert
-            body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
-            key = message_key(alert)
-            for name in topics_for(alert, default_topic=settings.alerts_topic,
-                                   severity_topics=runtime.severity_topics, rule_topics={}):
-                await out_topic(name).send(key=key, value=body)
-            runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
+    async def suppress_matches(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
+        # Alerts must be durable before the table says they were sent: if the changelog record
+        # got out first and the worker died before the alert did, the redelivered match would be
+        # recognised as a duplicate and that alert revision was lost (tests/faults/test_kill9.py).
+        # So per batch: decide against staged state, send the alerts and wait for their acks,
+        # then write the table and its changelog. A crash in between re-sends identical alerts.
+        async for events in stream.take_events(SUPPRESS_BATCH_SIZE, within=SUPPRESS_BATCH_WITHIN_S):
+            staged = StagedState(table)
+            batch_suppressor = Suppressor(staged, PIPELINE_VERSION)
+            partition_of: dict[str, int] = {}
+            sent = []
+            for event in events:
+                envelope = json.loads(event.value)
+                match = Match.from_dict(envelope["match"])
+                article = ArticleRef(**envelope["article"])
+                partition_of[state_key(match)] = event.message.partition
+                outcome = batch_suppressor.observe(match, article, float(envelope["event_time"]))
+                if outcome.alert is None:
+                    runtime.metrics.alert_suppressed(match.rule_id)
+                    continue
+                alert = outcome.alert
+                body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
+                key = message_key(alert)
+                for name in topics_for(alert, default_topic=settings.alerts_topic,
+                                       severity_topics=runtime.severity_topics, rule_topics={}):
+                    sent.append(await out_topic(name).send(key=key, value=body))
+                runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
+            for fut in sent:
+                await fut  # acknowledged by the broker (acks=all)
+            for skey, entry in staged.items():
+                table.data[skey] = entry
+                table.send_changelog(partition_of[skey], skey, entry)
 
     install_lag_timer(app, metrics, [settings.articles_topic])
 

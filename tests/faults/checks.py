@@ -113,3 +113,21 @@ def duplicates(alerts: list[dict[str, Any]]) -> int:
         dup += k in seen
         seen.add(k)
     return dup
+
+
+def locate_losses(corpus: EventCorpus, alerts: list[dict[str, Any]], bootstrap: str, matches_topic: str) -> str:
+    """For articles whose event never counted them: is their match in the internal matches topic
+    (lost in suppression) or not (lost before it)? A diagnostic for failure messages."""
+    from tests.conftest import consume_until
+
+    triggered = {a["article_id"] for a in alerts}
+    best: dict[tuple[str, str], int] = defaultdict(int)
+    for a in alerts:
+        best[event_of(a)] = max(best[event_of(a)], int(a["corroboration"]))
+    missing = sorted(i for k, ids in corpus.alerting_events().items() for i in ids if i not in triggered)
+    envelopes = consume_until(bootstrap, matches_topic, lambda v: False, timeout=8)
+    in_topic: dict[str, int] = defaultdict(int)
+    for e in envelopes:
+        in_topic[e["article"]["id"]] += 1
+    return "no revision triggered by: " + ", ".join(
+        f"{i} (matches in topic: {in_topic.get(i, 0)})" for i in missing[:10])

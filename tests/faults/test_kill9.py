@@ -3,6 +3,7 @@ contradictory, and a subscriber that deduplicates by alert_id sees each event ex
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -54,6 +55,9 @@ def test_kill9_three_times_while_streaming(harness: WorkerHarness, pipeline: obj
 
     found = checks.problems(corpus, values)
     done_articles, total = checks.progress(corpus, values)
+    if found:  # where were the missing articles lost: before or after the matches topic?
+        found.append(checks.locate_losses(corpus, values, harness.bootstrap, f"matches-{harness.suffix}"))
+        (harness.tmp / "alerts.jsonl").write_text("\n".join(json.dumps(v) for v in values))
     assert done and not found, (
         f"after kills at (sent, consumed by the killed worker, work outstanding) {kills}: "
         f"{done_articles}/{total} articles (phases: {', '.join(phases)}) "
