@@ -14,6 +14,7 @@ from pathlib import Path
 
 from streams import __version__
 from streams.alerts.identity import parse_time
+from streams.config import Limits
 from streams.alerts.suppression import standalone_alert
 from streams.extraction.extractor import Extractor
 from streams.models import Alert, Article, ArticleRef, Extraction, Match
@@ -53,8 +54,8 @@ class Pipeline:
     _timings: list[float] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None) -> Pipeline:
-        ruleset = load_ruleset(rules_dir)
+    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None, limits: Limits | None = None) -> Pipeline:
+        ruleset = load_ruleset(rules_dir, limits)
         extractor = Extractor.from_settings(lexicon_dir=lexicon_dir or rules_dir / "lexicon")
         return cls(extractor=extractor, ruleset=ruleset)
 

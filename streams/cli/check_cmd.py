@@ -29,7 +29,7 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
     settings = Settings.from_env()
     rules_dir = rules_dir or settings.rules_dir
     try:
-        pipeline = Pipeline.from_dirs(rules_dir)
+        pipeline = Pipeline.from_dirs(rules_dir, limits=settings.limits)
     except RuleSetError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from exc

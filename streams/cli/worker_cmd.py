@@ -44,7 +44,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     if no_reload:
         settings = settings.replace(reload_rules=False)
     try:
-        pipeline = Pipeline.from_dirs(settings.rules_dir)
+        pipeline = Pipeline.from_dirs(settings.rules_dir, limits=settings.limits)
     except RuleSetError as exc:
         raise click.ClickException(f"the rules are invalid, not starting:\n{exc}") from exc
     click.echo(f"loaded {len(pipeline.ruleset.rules)} rules from {settings.rules_dir} "
@@ -60,8 +60,10 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                                is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)
     watcher = None
     if settings.reload_rules:
+        # the loaded set is the baseline: a change made since loading is picked up at once
         watcher = RuleWatcher(settings.rules_dir, on_change=runtime.on_rules_changed,
-                              on_error=runtime.on_rules_error)
+                              on_error=runtime.on_rules_error, limits=settings.limits,
+                              current_version=pipeline.ruleset.version)
         watcher.start()
     try:
         faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()

@@ -93,7 +93,9 @@ class RuleSet:
         for s in sols:
             env = view.env(s)
             env["rule"] = rule.id
-            key = rule.suppress_key.render(env, missing="-") if rule.suppress_key else ""
+            # a key with a missing fact is no event identity: such solutions give one alert for
+            # this article (suppression key ""), never merged with other articles
+            key = (rule.suppress_key.render_complete(env) or "") if rule.suppress_key else ""
             groups.setdefault(key, []).append(s)
         return [self._match(rule, key, group, view, article) for key, group in groups.items()]
 

@@ -71,6 +71,16 @@ class Template:
     def fields(self) -> list[Field]:
         return [p for p in self.pieces if isinstance(p, Field)]
 
+    def render_complete(self, env: Mapping[str, Any]) -> str | None:
+        """Fill the template, or None when a field without a fallback is missing.
+
+        Used for suppression keys: a key with a hole cannot name one event across articles
+        ("civilian-casualties:-:-" would merge every casualty report without a place)."""
+        for field in self.fields():
+            if field.fallback is None and _lookup(env, field.parts) is None:
+                return None
+        return self.render(env)
+
     def render(self, env: Mapping[str, Any], missing: str = "?") -> str:
         """Fill the template from ``env`` (binding -> attributes, plus ``rule``)."""
         out: list[str] = []
@@ -78,11 +88,17 @@ class Template:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            value: Any = env.get(piece.parts[0])
-            for part in piece.parts[1:]:
-                value = value.get(part) if isinstance(value, Mapping) else None
-            if value is None or isinstance(value, Mapping):
+            value = _lookup(env, piece.parts)
+            if value is None:
                 out.append(piece.fallback if piece.fallback is not None else missing)
             else:
                 out.append(str(value))
         return "".join(out)
+
+
+def _lookup(env: Mapping[str, Any], parts: tuple[str, ...]) -> Any:
+    """The scalar at ``parts`` in ``env``, or None (missing, or not a scalar)."""
+    value: Any = env.get(parts[0])
+    for part in parts[1:]:
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return None if isinstance(value, Mapping) else value

@@ -88,3 +88,11 @@ def test_undated_standalone_alert_has_a_stable_id_and_the_current_time() -> None
     b = standalone_alert(_match(4, "a1"), ArticleRef("a1"), None, "test", now=1_800_000_500.0)
     assert a.alert_id == b.alert_id
     assert a.detected_at.startswith("2027-01-15") and a.first_seen == a.detected_at
+
+
+def test_matches_without_a_key_are_never_merged_across_articles() -> None:
+    s = Suppressor({}, "test")
+    a = s.observe(_match(4, "a1", key=""), ArticleRef("a1"), 1000.0).alert
+    b = s.observe(_match(4, "a2", key=""), ArticleRef("a2"), 1001.0).alert
+    assert a is not None and b is not None
+    assert a.status == b.status == "new" and a.alert_id != b.alert_id
