@@ -14,8 +14,8 @@ from pathlib import Path
 
 from streams import __version__
 from streams.alerts.identity import parse_time
-from streams.config import Limits
 from streams.alerts.suppression import standalone_alert
+from streams.config import Limits
 from streams.extraction.extractor import Extractor
 from streams.models import Alert, Article, ArticleRef, Extraction, Match
 from streams.rules import RuleSet, load_ruleset
