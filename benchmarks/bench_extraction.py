@@ -22,7 +22,7 @@ In the same process and run, for each set:
 Medians over --runs (articles/s and the ratio extraction/tokenizer). The tokenizer keeps a cache of
 the strings it has split, so from the second run on both it and the extraction's tokenizer are
 faster on these repeated texts; the first run of each set is printed separately ("cold").
-Start-up time and RSS are measured in a fresh subprocess (``Extractor.from_settings()`` with every
+The largest allowed article (200,000 characters) is timed three times. Start-up time and RSS are measured in a fresh subprocess (``Extractor.from_settings()`` with every
 gazetteer loaded, before and after extracting 300 articles).
 
 Runs against older code too (stages missing there are printed as n/a), e.g. from a worktree:
@@ -268,6 +268,19 @@ def main() -> None:
     extractor.extract_many(short[:50])  # word caches warm, as in a running worker
     measure("short articles (corpus)", extractor, trusting, tokenizers, short, args.runs, args.batch)
     measure("long articles (corpus joined)", extractor, trusting, tokenizers, long, args.runs, args.batch)
+
+    if long_items:
+        # the largest article the worker accepts (Limits: 200,000 characters), built from the long texts
+        from streams.models import Article
+
+        german = [d["text"] for d in long_items if d["language"] == "de"]
+        parts: list[str] = []
+        while sum(len(p) + 2 for p in parts) < 200_000:
+            parts.append(german[len(parts) % len(german)])
+        big = Article(id="largest", text="\n\n".join(parts)[:200_000], language="de")
+        seconds = [timed(lambda: extractor.extract(big)) for _ in range(3)]
+        print(f"\nlargest allowed article (200,000 characters of the German long texts): {statistics.median(seconds):.2f} s "
+              f"(runs {', '.join(f'{v:.2f}' for v in seconds)})")
 
     if args.compare_ruler:
         compare_ruler()
