@@ -104,8 +104,9 @@ class RuleSet:
         facts: dict[str, Any] = {}
         for s in group:
             for name, item in s.bindings:
-                if name not in facts:
-                    facts[name] = dict(view.facts(item))
+                fact = view.facts(item)
+                if name not in facts or _larger_count(fact, facts[name]):
+                    facts[name] = dict(fact)
         env: dict[str, Any] = dict(facts)
         env["rule"] = rule.id
         env["article"] = view.article
@@ -125,6 +126,13 @@ class RuleSet:
             topics=rule.topics,
             article_id=article.id,
         )
+
+
+def _larger_count(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """Bindings keep their first value in text order, except counts: the largest reported wins
+    ("3,000 ... up to 12,000 soldiers" -> 12,000), as counts escalate across articles too."""
+    new_value, old_value = new.get("value"), old.get("value")
+    return isinstance(new_value, int) and isinstance(old_value, int) and new_value > old_value
 
 
 def _evidence(items: Sequence[Item], ex: Extraction) -> tuple[Evidence, ...]:
