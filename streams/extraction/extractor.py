@@ -223,9 +223,7 @@ class Extractor:
         # rebuilding doc.text would iterate the Doc
         n = len(doc)
         if n:
-            arr = doc.to_array([ORTH, IDX]).tolist()
-            orths = [a[0] for a in arr]
-            idx: list[int] = [a[1] for a in arr]
+            orths, idx = doc.to_array([ORTH, IDX]).T.tolist()
         else:
             orths, idx = [], []
         rows = pipe.lexemes.rows(orths)
