@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_extraction [--runs 5] [--min-articles 1000] [--batch 16]
         [--long-chars 10000] [--long-articles 40] [--no-startup] [--profile] [--compare-ruler]
+    .venv/bin/python -m benchmarks.bench_extraction --snapshot /tmp/x.jsonl   # outputs, to diff before/after
 
 Two article sets, both measured in every run:
   short: tests/data/corpus/articles.jsonl, streams/samples/articles.jsonl and the reference article
@@ -198,6 +199,44 @@ def measure(name: str, extractor: Any, trusting: Any, tokenizers: dict[str, Any]
     return {"tokenizer": tok, "extraction": ext, "trusted": trusted}
 
 
+def snapshot(extractor: Any, path: Path, base: Sequence[dict[str, Any]], long_items: Sequence[dict[str, Any]]) -> None:
+    """Every Extraction (with tokens) of the corpus texts with and without their language field,
+    the count sentences, the long texts and, when present, the GermEval dev sentences as German:
+    one JSON line each, and their SHA-256. A speed change must leave this file byte-identical."""
+    import hashlib
+
+    from streams.models import Article
+
+    items = [dict(d) for d in base] + [{"id": f"nolang-{d['id']}", "text": d["text"]} for d in base]
+    counts_file = HERE / "tests" / "data" / "counts" / "sentences.jsonl"
+    for k, line in enumerate(counts_file.read_text(encoding="utf-8").splitlines()):
+        d = json.loads(line)
+        items.append({"id": f"count-{k}", "text": d["text"], "language": d.get("language")})
+    items += [dict(d) for d in long_items]
+    articles = [Article.from_dict({k: v for k, v in d.items() if k in ("id", "text", "language")}) for d in items]
+    lines = [json.dumps(x.to_dict(with_tokens=True), ensure_ascii=False, sort_keys=True)
+             for i in range(0, len(articles), 16) for x in extractor.extract_many(articles[i : i + 16])]
+    germeval = HERE.parent / "shared" / "data" / "germeval2014" / "NER-de-dev.tsv"
+    if germeval.is_file():
+        sentences: list[str] = []
+        current: list[str] = []
+        for line in germeval.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if current:
+                    sentences.append(" ".join(current))
+                current = []
+            else:
+                current.append(line.split("\t")[1])
+        docs = [Article(id=f"germeval-{k}", text=t) for k, t in enumerate(sentences)]
+        lines += [json.dumps(x.to_dict(with_tokens=True), ensure_ascii=False, sort_keys=True)
+                  for x in extractor.extract_as(docs, "de")]
+    data = "\n".join(lines) + "\n"
+    path.write_text(data, encoding="utf-8")
+    print(f"snapshot: {len(lines)} extractions -> {path}, sha256 {hashlib.sha256(data.encode()).hexdigest()}")
+
+
 def compare_ruler() -> None:
     """Load time of the German names in spaCy's own matchers, against our EntityMatcher."""
     import spacy
@@ -235,6 +274,8 @@ def main() -> None:
     parser.add_argument("--long-chars", type=int, default=10_000, help="size of the long articles")
     parser.add_argument("--long-articles", type=int, default=40)
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up/RSS subprocess")
+    parser.add_argument("--snapshot", type=Path, metavar="FILE",
+                        help="only write every Extraction of the test texts to FILE (JSON lines) and print its SHA-256")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of one extraction round (short set)")
     parser.add_argument("--compare-ruler", action="store_true",
                         help="also time loading the German gazetteer names into spaCy's PhraseMatcher and EntityRuler")
@@ -252,7 +293,7 @@ def main() -> None:
     print(f"short: {len(base)} distinct texts; long: {len(long_items)} distinct texts of ~{args.long_chars:,} characters; "
           f"batch {args.batch}")
 
-    if not args.no_startup:
+    if not args.no_startup and not args.snapshot:
         child = subprocess.run(
             [sys.executable, "-c", STARTUP_CHILD], input=json.dumps(cycle_articles(base, 300, "s")), capture_output=True,
             text=True, check=True,
@@ -262,6 +303,9 @@ def main() -> None:
               f"RSS after start {facts['rss_start_mb']:.0f} MB, after 300 articles {facts['rss_after_mb']:.0f} MB")
 
     extractor = Extractor.from_settings()
+    if args.snapshot:
+        snapshot(extractor, args.snapshot, base, long_items)
+        return
     trusting = Extractor(extractor.pipelines, extractor.identifier, extractor.splitter, extractor.lexicon,
                          extractor.gazetteer, trust_language_field=True)
     tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("de", "en", "fr", "es")}

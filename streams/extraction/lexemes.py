@@ -12,8 +12,9 @@ document; news text repeats the same few thousand words, so a dict keyed by the 
 the same values for a fraction of the cost (see docs/extraction.md, "Speed").
 
 ``sentence_starts`` reproduces spaCy's ``Sentencizer.predict`` (spaCy 3.x) on these rows, so the
-sentences are the ones the ``sentencizer`` component would set; ``tests/unit/
-test_extraction_lexemes.py`` checks both against the spaCy components on the test texts.
+sentences are the ones the ``sentencizer`` component would set;
+``tests/unit/test_extraction_lexemes.py`` checks both against the spaCy components on the test
+texts and on random token soups.
 """
 
 from __future__ import annotations

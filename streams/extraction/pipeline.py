@@ -1,6 +1,10 @@
 """spaCy pipelines: blank German/English + sentencizer + lookup lemmatizer (spacy-lookups-data).
 
-``build_nlp`` is called once per language when the Extractor starts.
+``build_nlp`` is called once per language when the Extractor starts. The Extractor runs only the
+pipeline's tokenizer on articles: the lemmatizer's lookup table and the sentencizer's punctuation
+are read from the components by ``lexemes.LexemeTable``, which gives the same lemmas and sentence
+starts per word from a cache (see docs/extraction.md, "Speed"); the full pipeline remains the
+reference the tests compare against.
 """
 
 from __future__ import annotations
