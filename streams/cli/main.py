@@ -60,6 +60,16 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # kafka-python logs transient connection trouble (a reset socket it then reconnects) with
+        # full tracebacks; commands explain real connection failures themselves (delivery.clients)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_QuietKafkaClient())
+
+
+class _QuietKafkaClient(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("kafka.") and record.levelno < logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> None:
