@@ -42,13 +42,9 @@ from streams.worker.messages import SourceRecord, dead_letter, decode_article
 log = logging.getLogger("newsalert.worker")
 
 
-SUPPRESS_BATCH_SIZE = 256  # matches decided together before their alerts are awaited
-SUPPRESS_BATCH_WITHIN_S = 0.005
-
-
 class StagedState(dict[str, Any]):
-    """Suppression state for one batch: reads fall through to the table, writes stay here until
-    the batch's alerts are acknowledged (then the agent writes them to the table)."""
+    """Suppression state for one match: reads fall through to the table, writes stay here until
+    the alert is with the producer (then the agent writes them to the table)."""
 
     def __init__(self, table: Any) -> None:
         super().__init__()
@@ -211,38 +207,30 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
 
     @app.agent(matches_topic)
-    async def suppress_matches(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
-        # Alerts must be durable before the table says they were sent: if the changelog record
-        # got out first and the worker died before the alert did, the redelivered match would be
-        # recognised as a duplicate and that alert revision was lost (tests/faults/test_kill9.py).
-        # So per batch: decide against staged state, send the alerts and wait for their acks,
-        # then write the table and its changelog. A crash in between re-sends identical alerts.
-        async for events in stream.take_events(SUPPRESS_BATCH_SIZE, within=SUPPRESS_BATCH_WITHIN_S):
+    async def suppress_matches(stream: faust.StreamT) -> None:
+        # The alert goes to the producer before the table records it: the table's changelog
+        # record passes through Faust's producer buffer and reaches aiokafka after the alert, and
+        # aiokafka sends one request per broker at a time, so on one broker the alert is durable
+        # no later than the state that says it was sent. (State first lost an alert revision
+        # after kill -9: the redelivered match was taken for a duplicate; tests/faults/test_kill9.py.)
+        async for raw in stream:
+            envelope = json.loads(raw)
+            match = Match.from_dict(envelope["match"])
+            article = ArticleRef(**envelope["article"])
             staged = StagedState(table)
-            batch_suppressor = Suppressor(staged, PIPELINE_VERSION)
-            partition_of: dict[str, int] = {}
-            sent = []
-            for event in events:
-                envelope = json.loads(event.value)
-                match = Match.from_dict(envelope["match"])
-                article = ArticleRef(**envelope["article"])
-                partition_of[state_key(match)] = event.message.partition
-                outcome = batch_suppressor.observe(match, article, float(envelope["event_time"]))
-                if outcome.alert is None:
-                    runtime.metrics.alert_suppressed(match.rule_id)
-                    continue
+            outcome = Suppressor(staged, PIPELINE_VERSION).observe(match, article, float(envelope["event_time"]))
+            if outcome.alert is not None:
                 alert = outcome.alert
                 body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
                 key = message_key(alert)
                 for name in topics_for(alert, default_topic=settings.alerts_topic,
                                        severity_topics=runtime.severity_topics, rule_topics={}):
-                    sent.append(await out_topic(name).send(key=key, value=body))
+                    await out_topic(name).send(key=key, value=body)
                 runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
-            for fut in sent:
-                await fut  # acknowledged by the broker (acks=all)
+            else:
+                runtime.metrics.alert_suppressed(match.rule_id)
             for skey, entry in staged.items():
-                table.data[skey] = entry
-                table.send_changelog(partition_of[skey], skey, entry)
+                table[skey] = entry
 
     install_lag_timer(app, metrics, [settings.articles_topic])
 

@@ -120,11 +120,10 @@ def locate_losses(corpus: EventCorpus, alerts: list[dict[str, Any]], bootstrap: 
     (lost in suppression) or not (lost before it)? A diagnostic for failure messages."""
     from tests.conftest import consume_until
 
-    triggered = {a["article_id"] for a in alerts}
-    best: dict[tuple[str, str], int] = defaultdict(int)
+    triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
     for a in alerts:
-        best[event_of(a)] = max(best[event_of(a)], int(a["corroboration"]))
-    missing = sorted(i for k, ids in corpus.alerting_events().items() for i in ids if i not in triggered)
+        triggered[event_of(a)].add(a["article_id"])
+    missing = sorted(i for k, ids in corpus.alerting_events().items() for i in ids - triggered[k])
     envelopes = consume_until(bootstrap, matches_topic, lambda v: False, timeout=8)
     in_topic: dict[str, int] = defaultdict(int)
     for e in envelopes:

@@ -13,6 +13,7 @@ from tests.integration.worker_harness import RatePublisher, TopicCollector, Work
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ARTICLES = 1200
+RATE = 40.0  # the stream lasts 30 s: longer than a worker's start (~10 s on a busy 2-core machine)
 
 
 def test_worker_joins_and_leaves_mid_stream(harness: WorkerHarness, pipeline: object) -> None:
@@ -20,7 +21,7 @@ def test_worker_joins_and_leaves_mid_stream(harness: WorkerHarness, pipeline: ob
     harness.partitions = 4
     first, first_port = harness.start_worker()
     with TopicCollector(harness.bootstrap, harness.alerts) as alerts:
-        publisher = RatePublisher(harness.bootstrap, harness.articles, corpus.articles, rate=80).start()
+        publisher = RatePublisher(harness.bootstrap, harness.articles, corpus.articles, rate=RATE).start()
         assert wait_until(lambda: harness.consumed(first_port) >= 100, timeout=60), harness.logs()
         second, second_port = harness.start_worker()  # joins: partitions are split between the two
         assert wait_until(lambda: harness.consumed(second_port) >= 50, timeout=60), (
