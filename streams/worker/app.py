@@ -42,6 +42,21 @@ from streams.worker.messages import SourceRecord, dead_letter, decode_article
 log = logging.getLogger("newsalert.worker")
 
 
+async def finish_even_if_cancelled(work: Any) -> None:
+    """Run the coroutine ``work`` to its end even if the agent is cancelled meanwhile (worker stop).
+
+    Faust acks the agent's current events when the agent body exits, also on cancellation
+    (``take_events`` acks its batch in a ``finally``), and commits them on the way out: a batch cut
+    short would be committed as done, its matches or alerts never sent (tests/faults/test_rebalance.py).
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
+
+
 class StagedState(dict[str, Any]):
     """Suppression state for one match: reads fall through to the table, writes stay here until
     the alert is with the producer (then the agent writes them to the table)."""
@@ -147,64 +162,68 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
         letter = dead_letter(record, exc, runtime.name)
         await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
 
+    async def handle_articles(events: list[Any]) -> None:
+        """One batch of article messages: decode, extract and evaluate, send the matches."""
+        runtime.metrics.observe_batch(len(events))
+        records = [
+            SourceRecord(e.message.topic, e.message.partition, e.message.offset,
+                         e.message.timestamp, e.message.key, e.message.value)
+            for e in events
+        ]
+        articles = []
+        for record in records:
+            try:
+                articles.append((record, decode_article(record.value, settings.limits)))
+            except ArticleError as exc:
+                await send_dead_letter(record, exc)
+        if not articles:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            results = await loop.run_in_executor(
+                loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
+            )
+        except Exception:
+            # An exception escaping the agent would crash it, and take_events acks the whole
+            # batch anyway: the batch would be lost. Retry one by one; dead-letter what fails.
+            log.exception("pipeline failed on a batch of %d articles; retrying one by one", len(articles))
+            results, kept = [], []
+            for record, article in articles:
+                try:
+                    results.append(await loop.run_in_executor(loop_executor, runtime.pipeline.process, article))
+                    kept.append((record, article))
+                except Exception as exc:  # noqa: BLE001 - any failure of one article is its own
+                    await send_dead_letter(record, ArticleError("processing_error", f"{type(exc).__name__}: {exc}"))
+            articles = kept
+        for (record, article), result in zip(articles, results, strict=True):
+            language = result.extraction.language
+            runtime.metrics.article_consumed(language, article.source or "unknown")
+            runtime.metrics.observe_extraction(result.extraction_seconds, language)
+            if not result.extraction.supported:
+                runtime.metrics.unsupported_language(language)
+                log.info("article %s: unsupported language %r, passed through", article.id, language)
+            else:
+                runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
+            ref = ArticleRef.of(article, language)
+            event_time = result.event_time(fallback=record.timestamp)
+            for match in result.matches:
+                runtime.metrics.matches(match.rule_id)
+                envelope = {
+                    "match": match.to_dict(),
+                    "article": ref.to_dict(),
+                    "event_time": event_time,
+                    "received": record.timestamp,
+                }
+                await matches_topic.send(key=state_key(match).encode(),
+                                         value=json.dumps(envelope, ensure_ascii=False).encode())
+            now = time.time()
+            runtime.metrics.article_processed(now)
+            runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
+
     @app.agent(articles_topic)
     async def process_articles(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
-            runtime.metrics.observe_batch(len(events))
-            records = [
-                SourceRecord(e.message.topic, e.message.partition, e.message.offset,
-                             e.message.timestamp, e.message.key, e.message.value)
-                for e in events
-            ]
-            articles = []
-            for record in records:
-                try:
-                    articles.append((record, decode_article(record.value, settings.limits)))
-                except ArticleError as exc:
-                    await send_dead_letter(record, exc)
-            if not articles:
-                continue
-            loop = asyncio.get_running_loop()
-            try:
-                results = await loop.run_in_executor(
-                    loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
-                )
-            except Exception:
-                # An exception escaping the agent would crash it, and take_events acks the whole
-                # batch anyway: the batch would be lost. Retry one by one; dead-letter what fails.
-                log.exception("pipeline failed on a batch of %d articles; retrying one by one", len(articles))
-                results, kept = [], []
-                for record, article in articles:
-                    try:
-                        results.append(await loop.run_in_executor(loop_executor, runtime.pipeline.process, article))
-                        kept.append((record, article))
-                    except Exception as exc:  # noqa: BLE001 - any failure of one article is its own
-                        await send_dead_letter(record, ArticleError("processing_error", f"{type(exc).__name__}: {exc}"))
-                articles = kept
-            for (record, article), result in zip(articles, results, strict=True):
-                language = result.extraction.language
-                runtime.metrics.article_consumed(language, article.source or "unknown")
-                runtime.metrics.observe_extraction(result.extraction_seconds, language)
-                if not result.extraction.supported:
-                    runtime.metrics.unsupported_language(language)
-                    log.info("article %s: unsupported language %r, passed through", article.id, language)
-                else:
-                    runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
-                ref = ArticleRef.of(article, language)
-                event_time = result.event_time(fallback=record.timestamp)
-                for match in result.matches:
-                    runtime.metrics.matches(match.rule_id)
-                    envelope = {
-                        "match": match.to_dict(),
-                        "article": ref.to_dict(),
-                        "event_time": event_time,
-                        "received": record.timestamp,
-                    }
-                    await matches_topic.send(key=state_key(match).encode(),
-                                             value=json.dumps(envelope, ensure_ascii=False).encode())
-                now = time.time()
-                runtime.metrics.article_processed(now)
-                runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
+            await finish_even_if_cancelled(handle_articles(events))
 
     @app.agent(matches_topic)
     async def suppress_matches(stream: faust.StreamT) -> None:
@@ -213,7 +232,7 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
         # aiokafka sends one request per broker at a time, so on one broker the alert is durable
         # no later than the state that says it was sent. (State first lost an alert revision
         # after kill -9: the redelivered match was taken for a duplicate; tests/faults/test_kill9.py.)
-        async for raw in stream:
+        async def handle_match(raw: bytes) -> None:
             envelope = json.loads(raw)
             match = Match.from_dict(envelope["match"])
             article = ArticleRef(**envelope["article"])
@@ -231,6 +250,9 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 runtime.metrics.alert_suppressed(match.rule_id)
             for skey, entry in staged.items():
                 table[skey] = entry
+
+        async for raw in stream:
+            await finish_even_if_cancelled(handle_match(raw))
 
     install_lag_timer(app, metrics, [settings.articles_topic])
 
