@@ -160,10 +160,23 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
         runtime.metrics.dead_letter(exc.reason)
         log.warning("dead letter %s:%d@%d: %s", record.topic, record.partition, record.offset, exc)
         letter = dead_letter(record, exc, runtime.name)
-        await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
+        pending.append(await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode()))
+
+    # Sends of the batch in progress. take_events acks (and Faust then commits) a batch as soon as
+    # its handler returns, and a send that is only queued in Faust's producer buffer is not
+    # attached to those offsets: a kill -9 after the commit lost the queued matches. So each batch
+    # waits until the broker has acknowledged its matches and dead letters (acks=all).
+    pending: list[Any] = []
 
     async def handle_articles(events: list[Any]) -> None:
         """One batch of article messages: decode, extract and evaluate, send the matches."""
+        try:
+            await _handle_articles(events)
+        finally:
+            sent, pending[:] = list(pending), []
+            await asyncio.gather(*sent)
+
+    async def _handle_articles(events: list[Any]) -> None:
         runtime.metrics.observe_batch(len(events))
         records = [
             SourceRecord(e.message.topic, e.message.partition, e.message.offset,
@@ -214,8 +227,8 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                     "event_time": event_time,
                     "received": record.timestamp,
                 }
-                await matches_topic.send(key=state_key(match).encode(),
-                                         value=json.dumps(envelope, ensure_ascii=False).encode())
+                pending.append(await matches_topic.send(key=state_key(match).encode(),
+                                                        value=json.dumps(envelope, ensure_ascii=False).encode()))
             now = time.time()
             runtime.metrics.article_processed(now)
             runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
@@ -227,11 +240,9 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
 
     @app.agent(matches_topic)
     async def suppress_matches(stream: faust.StreamT) -> None:
-        # The alert goes to the producer before the table records it: the table's changelog
-        # record passes through Faust's producer buffer and reaches aiokafka after the alert, and
-        # aiokafka sends one request per broker at a time, so on one broker the alert is durable
-        # no later than the state that says it was sent. (State first lost an alert revision
-        # after kill -9: the redelivered match was taken for a duplicate; tests/faults/test_kill9.py.)
+        # The alert is acknowledged by the broker before the table records it. (State first lost
+        # an alert revision after kill -9: the redelivered match was taken for a duplicate;
+        # tests/faults/test_kill9.py.)
         async def handle_match(raw: bytes) -> None:
             envelope = json.loads(raw)
             match = Match.from_dict(envelope["match"])
@@ -242,9 +253,11 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
                 alert = outcome.alert
                 body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
                 key = message_key(alert)
-                for name in topics_for(alert, default_topic=settings.alerts_topic,
-                                       severity_topics=runtime.severity_topics, rule_topics={}):
-                    await out_topic(name).send(key=key, value=body)
+                sent = [await out_topic(name).send(key=key, value=body)
+                        for name in topics_for(alert, default_topic=settings.alerts_topic,
+                                               severity_topics=runtime.severity_topics, rule_topics={})]
+                # durable before the table says it was sent, on any number of brokers
+                await asyncio.gather(*sent)
                 runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
             else:
                 runtime.metrics.alert_suppressed(match.rule_id)
