@@ -42,5 +42,5 @@ def test_every_setting_in_the_guide_is_read_by_the_worker() -> None:
     assert named <= known, named - known
 
 
-def test_throughput_placeholder_points_at_the_benchmarks() -> None:
+def test_throughput_figure_points_at_the_benchmarks() -> None:
     assert "see [docs/benchmarks.md](benchmarks.md)" in DOC
