@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from streams.models import Article, ArticleError, Extraction
+from streams.inputs import InputProblem, iter_articles
+from streams.models import Article, Extraction
 
 TYPE_COLOURS = {"GPE": "green", "LOC": "cyan", "NORP": "magenta", "ORG": "yellow", "PERSON": "blue"}
-
-
-def _articles(path: Path, errors: list[str]) -> Iterator[Article]:
-    """Articles from one file; bad jsonl lines are recorded in ``errors`` as file:line and skipped."""
-    if path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield Article.from_dict(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    errors.append(f"{path}:{lineno}: invalid JSON: {exc.msg}")
-                except ArticleError as exc:
-                    errors.append(f"{path}:{lineno}: {exc}")
-    else:
-        text = path.read_text(encoding="utf-8")
-        if not text.strip():
-            errors.append(f"{path}:1: empty file")
-            return
-        yield Article(id=path.stem, text=text)
 
 
 def _pretty(x: Extraction) -> str:
@@ -70,15 +49,17 @@ def extract(fmt: str, lexicon_dir: Path | None, tokens: bool, paths: tuple[Path,
 
     extractor = Extractor.from_settings(lexicon_dir=lexicon_dir)
     errors: list[str] = []
-    for path in paths:
-        batch: list[Article] = []
-        for article in _articles(path, errors):
-            batch.append(article)
-            if len(batch) >= 32:
-                _emit(extractor.extract_many(batch), fmt, tokens)
-                batch = []
-        if batch:
+    batch: list[Article] = []
+    for item in iter_articles(paths):  # the same reader as `check`
+        if isinstance(item, InputProblem):
+            errors.append(str(item))
+            continue
+        batch.append(item)
+        if len(batch) >= 32:
             _emit(extractor.extract_many(batch), fmt, tokens)
+            batch = []
+    if batch:
+        _emit(extractor.extract_many(batch), fmt, tokens)
     for err in errors:
         click.echo(err, err=True)
     if errors:

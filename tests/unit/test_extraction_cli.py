@@ -38,7 +38,7 @@ def test_txt_and_jsonl(tmp_path: Path) -> None:
     assert any(e["text"] == "Kiew" and e["country"] == "UA" for e in kyiv["entities"])
     assert {"text": "sechs", "counted": "civilians", "event": "injured"}.items() <= next(
         c for c in kyiv["counts"] if c["text"] == "sechs").items()
-    assert f"{jl}:2: invalid JSON" in result.stderr
+    assert f"{jl}:2: invalid_json" in result.stderr  # same reason codes as `check` and the DLQ
     assert f"{jl}:3: missing_field" in result.stderr
 
 
