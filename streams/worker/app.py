@@ -37,6 +37,7 @@ from streams.delivery.topics import ensure_topics
 from streams.metrics import Metrics, install_lag_timer
 from streams.models import ArticleError, ArticleRef, Match
 from streams.pipeline import PIPELINE_VERSION, Pipeline
+from streams.worker.consumer import Transport
 from streams.worker.messages import SourceRecord, dead_letter, decode_article
 
 log = logging.getLogger("newsalert.worker")
@@ -69,6 +70,13 @@ class StagedState(dict[str, Any]):
         if key in self:
             return self[key]
         return self.table.get(key, default)
+
+
+class App(faust.App):
+    """faust.App whose Kafka consumer has the seek fence and commit guard of streams.worker.consumer."""
+
+    def _new_transport(self) -> Any:
+        return Transport(self.conf.broker_consumer, self)
 
 
 class WorkerRuntime:
@@ -108,7 +116,7 @@ class WorkerRuntime:
 
 def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistry) -> tuple[faust.App, WorkerRuntime]:
     kafka = settings.kafka
-    app = faust.App(
+    app = App(
         settings.app_id,
         broker=kafka.faust_broker_url(),
         broker_credentials=kafka.faust_credentials(),

@@ -16,9 +16,6 @@ ARTICLES = 1200
 RATE = 40.0  # the stream lasts 30 s: longer than a worker's start (~10 s on a busy 2-core machine)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    'known open bug (docs/reliability.md "Open: loss around a worker crash or departure"): articles in flight when a worker is killed or leaves can be committed without their matches reaching the matches topic; the test keeps its assertions and reports XPASS when a run loses nothing'
-))
 def test_worker_joins_and_leaves_mid_stream(harness: WorkerHarness, pipeline: object) -> None:
     corpus = EventCorpus.build(pipeline, ARTICLES, n_events=10, prefix="rb")
     harness.partitions = 4
