@@ -48,8 +48,13 @@ class Settings:
     reload_rules: bool = True
     batch_size: int = 16
     batch_within_s: float = 0.05
+    pipeline_process: bool = True  # extraction + rules in a child process (own core); false: a thread
     producer_linger_s: float = 0.005  # batch produced messages this long: fewer, larger requests
     session_timeout_s: float = 10.0  # a worker that stops heartbeating (kill -9) leaves the group after this
+    # suppression state of an event is dropped once its partition's newest event time is this far
+    # past the event's window (tolerated lateness; streams/alerts/expiry.py), checked this often
+    suppression_grace_s: float = 86_400.0
+    suppression_prune_interval_s: float = 60.0
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"

@@ -7,6 +7,9 @@ rule id + filled suppression key. Within the window the first article that bring
 corroboration count raised and counts escalated. A redelivered article (same id) emits nothing,
 so at-least-once redelivery after a crash does not duplicate alerts.
 
+Entries whose event can no longer be updated are dropped by the worker
+(``streams.alerts.expiry``); a match for a dropped key starts a new event, as for an expired window.
+
 Alert content is a function of the matches and their event times only (no wall clock), so a
 replay of the same input produces byte-identical alerts.
 """
@@ -71,6 +74,9 @@ class Suppressor:
         if article.id in entry["article_ids"]:
             return Outcome(None, "duplicate_article")
         entry = dict(entry)
+        # what streams.alerts.expiry needs to tell when the event can no longer be updated
+        entry["window_seconds"] = window
+        entry["keyed"] = bool(match.suppression_key)
         entry["article_ids"] = (entry["article_ids"] + [article.id])[-MAX_IDS_KEPT:]
         entry["articles"] = (entry["articles"] + [article.to_dict()])[-MAX_ARTICLES_KEPT:]
         entry["corroboration"] += 1

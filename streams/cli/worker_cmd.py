@@ -38,13 +38,18 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
     from streams.worker.app import build_app
+    from streams.worker.pipeline_process import PipelineProcess
 
     settings = Settings.from_env(kafka=kafka, rules_dir=rules_dir, metrics_port=metrics_port,
                                  topic_partitions=partitions)
     if no_reload:
         settings = settings.replace(reload_rules=False)
+    pipeline: Pipeline | PipelineProcess
     try:
-        pipeline = Pipeline.from_dirs(settings.rules_dir, limits=settings.limits)
+        if settings.pipeline_process:
+            pipeline = PipelineProcess.start(settings.rules_dir, settings.limits)
+        else:
+            pipeline = Pipeline.from_dirs(settings.rules_dir, limits=settings.limits)
     except RuleSetError as exc:
         raise click.ClickException(f"the rules are invalid, not starting:\n{exc}") from exc
     click.echo(f"loaded {len(pipeline.ruleset.rules)} rules from {settings.rules_dir} "
@@ -71,3 +76,5 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         if watcher is not None:
             watcher.stop()
         server.shutdown()
+        if isinstance(pipeline, PipelineProcess):
+            pipeline.close()

@@ -140,6 +140,13 @@ class Metrics:
         self.alerts_suppressed = Counter(
             "alerts_suppressed", "Matches that produced no alert message (suppressed inside the "
             "window or waiting for min_articles).", ["rule"], namespace=ns, registry=r)
+        self.suppression_entries = Gauge(
+            "suppression_entries", "Events (rule + suppression key) in the suppression table for "
+            "the partitions this worker owns, after the last expiry pass.", namespace=ns, registry=r)
+        self.suppression_pruned = Counter(
+            "suppression_pruned", "Suppression table entries dropped because their event's window "
+            "plus NEWSALERT_SUPPRESSION_GRACE_S is over (each one a tombstone on the changelog).",
+            namespace=ns, registry=r)
         self.rules_loaded_gauge = Gauge(
             "rules_loaded", "Rules in the active rule set.", namespace=ns, registry=r)
         self.rule_files_loaded = Gauge(
@@ -218,6 +225,12 @@ class Metrics:
     def alert_suppressed(self, rule: str) -> None:
         """Call once per match that produced no alert message."""
         self.alerts_suppressed.labels(rule=self._rule(rule)).inc()
+
+    def suppression_expiry(self, pruned: int, entries: int) -> None:
+        """Call after each expiry pass of the suppression table (streams.alerts.expiry)."""
+        if pruned > 0:
+            self.suppression_pruned.inc(pruned)
+        self.suppression_entries.set(max(0, entries))
 
     def rules_loaded(self, count: int, version: str, files: int) -> None:
         """Call after the rule set has been (re)loaded and is active (also the first load at start-up)."""

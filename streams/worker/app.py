@@ -39,6 +39,7 @@ from streams.models import ArticleError, ArticleRef, Match
 from streams.pipeline import PIPELINE_VERSION, Pipeline
 from streams.worker.consumer import Transport
 from streams.worker.messages import SourceRecord, dead_letter, decode_article
+from streams.worker.pipeline_process import PipelineProcess
 
 log = logging.getLogger("newsalert.worker")
 
@@ -82,7 +83,7 @@ class App(faust.App):
 class WorkerRuntime:
     """State the agents share: the pipeline (with its swappable rule set) and the metrics."""
 
-    def __init__(self, settings: Settings, pipeline: Pipeline, metrics: Metrics,
+    def __init__(self, settings: Settings, pipeline: Pipeline | PipelineProcess, metrics: Metrics,
                  severity_topics: dict[str, str]) -> None:
         self.settings = settings
         self.pipeline = pipeline
@@ -114,7 +115,7 @@ class WorkerRuntime:
             log.error("rules reload rejected, old rules keep running: %s", err)
 
 
-def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistry) -> tuple[faust.App, WorkerRuntime]:
+def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry: CollectorRegistry) -> tuple[faust.App, WorkerRuntime]:
     kafka = settings.kafka
     app = App(
         settings.app_id,
@@ -274,6 +275,27 @@ def build_app(settings: Settings, pipeline: Pipeline, registry: CollectorRegistr
 
         async for raw in stream:
             await finish_even_if_cancelled(handle_match(raw))
+
+    # Expiry of the suppression state (streams/alerts/expiry.py): events whose window is over by
+    # more than the grace, in their partition's event time, are deleted with a changelog tombstone.
+    from streams.alerts.expiry import TablePruner
+
+    pruner = TablePruner(table, settings.topic_partitions, settings.suppression_grace_s)
+
+    @app.timer(settings.suppression_prune_interval_s, name="newsalert.suppression_expiry")
+    async def expire_suppression_state() -> None:
+        if app.rebalancing or app.in_recovery:  # the table is incomplete until recovery is done
+            return
+        try:
+            owned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == settings.matches_topic}
+            windows = {rule.id: rule.window_seconds for rule in runtime.pipeline.ruleset.rules}
+            result = pruner.prune(owned, windows, time.time())
+        except Exception:  # noqa: BLE001 - the next pass retries; matches keep flowing meanwhile
+            log.exception("suppression state expiry failed")
+            return
+        runtime.metrics.suppression_expiry(result.pruned, result.entries)
+        if result.pruned:
+            log.info("suppression state: %d expired events dropped, %d kept", result.pruned, result.entries)
 
     install_lag_timer(app, metrics, [settings.articles_topic])
 
