@@ -48,6 +48,7 @@ class Settings:
     reload_rules: bool = True
     batch_size: int = 16
     batch_within_s: float = 0.05
+    batches_in_flight: int = 3  # pipelined: one in the pipeline while earlier ones wait for acks
     pipeline_process: bool = True  # extraction + rules in a child process (own core); false: a thread
     producer_linger_s: float = 0.005  # batch produced messages this long: fewer, larger requests
     session_timeout_s: float = 10.0  # a worker that stops heartbeating (kill -9) leaves the group after this

@@ -34,8 +34,8 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield given
             return
         pytest.fail(f"NEWSALERT_TEST_BOOTSTRAP={given} does not accept clients")
-    port = int(os.environ.get("NEWSALERT_TEST_BROKER_PORT", "19092"))
-    broker = LocalBroker(data_dir=tmp_path_factory.mktemp("broker"), port=port)
+    broker_port = int(os.environ.get("NEWSALERT_TEST_BROKER_PORT", "19092"))
+    broker = LocalBroker(data_dir=tmp_path_factory.mktemp("broker"), port=broker_port)
     broker.start(timeout=120)
     try:
         yield broker.bootstrap

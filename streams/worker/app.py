@@ -24,6 +24,8 @@ import logging
 import os
 import socket
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -35,8 +37,8 @@ from streams.config import Settings
 from streams.delivery.routing import message_key, severity_topics_from_env, topics_for
 from streams.delivery.topics import ensure_topics
 from streams.metrics import Metrics, install_lag_timer
-from streams.models import ArticleError, ArticleRef, Match
-from streams.pipeline import PIPELINE_VERSION, Pipeline
+from streams.models import Article, ArticleError, ArticleRef, Match
+from streams.pipeline import PIPELINE_VERSION, Pipeline, Result
 from streams.worker.consumer import Transport
 from streams.worker.messages import SourceRecord, dead_letter, decode_article
 from streams.worker.pipeline_process import PipelineProcess
@@ -47,9 +49,9 @@ log = logging.getLogger("newsalert.worker")
 async def finish_even_if_cancelled(work: Any) -> None:
     """Run the coroutine ``work`` to its end even if the agent is cancelled meanwhile (worker stop).
 
-    Faust acks the agent's current events when the agent body exits, also on cancellation
-    (``take_events`` acks its batch in a ``finally``), and commits them on the way out: a batch cut
-    short would be committed as done, its matches or alerts never sent (tests/faults/test_rebalance.py).
+    Faust acks an auto-acked stream's current event when the agent body exits, also on
+    cancellation, and commits it on the way out: work cut short would be committed as done, its
+    alerts never sent (tests/faults/test_rebalance.py).
     """
     task = asyncio.ensure_future(work)
     try:
@@ -57,6 +59,15 @@ async def finish_even_if_cancelled(work: Any) -> None:
     except asyncio.CancelledError:
         await task
         raise
+
+
+@dataclass
+class Prepared:
+    """A batch of article messages after decoding and the pipeline, before anything is sent."""
+
+    articles: list[tuple[SourceRecord, Article]] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    rejected: list[tuple[SourceRecord, ArticleError]] = field(default_factory=list)
 
 
 class StagedState(dict[str, Any]):
@@ -165,59 +176,55 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
 
     loop_executor = None  # default thread pool: keeps the event loop (heartbeats, fetches) alive
 
-    async def send_dead_letter(record: SourceRecord, exc: ArticleError) -> None:
+    async def send_dead_letter(record: SourceRecord, exc: ArticleError) -> Any:
+        """Queue the dead letter; return the future of its broker acknowledgement."""
         runtime.metrics.dead_letter(exc.reason)
         log.warning("dead letter %s:%d@%d: %s", record.topic, record.partition, record.offset, exc)
         letter = dead_letter(record, exc, runtime.name)
-        pending.append(await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode()))
+        return await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
 
-    # Sends of the batch in progress. take_events acks (and Faust then commits) a batch as soon as
-    # its handler returns, and a send that is only queued in Faust's producer buffer is not
-    # attached to those offsets: a kill -9 after the commit lost the queued matches. So each batch
-    # waits until the broker has acknowledged its matches and dead letters (acks=all).
-    pending: list[Any] = []
+    pipeline_turn = asyncio.Lock()  # one batch in the pipeline at a time (spaCy is not shared)
 
-    async def handle_articles(events: list[Any]) -> None:
-        """One batch of article messages: decode, extract and evaluate, send the matches."""
-        try:
-            await _handle_articles(events)
-        finally:
-            sent, pending[:] = list(pending), []
-            await asyncio.gather(*sent)
-
-    async def _handle_articles(events: list[Any]) -> None:
+    async def prepare(events: list[Any]) -> Prepared:
+        """Decode a batch and run it through the pipeline (in the executor: a thread, which waits
+        for the child process when there is one). Sends nothing."""
         runtime.metrics.observe_batch(len(events))
-        records = [
-            SourceRecord(e.message.topic, e.message.partition, e.message.offset,
-                         e.message.timestamp, e.message.key, e.message.value)
-            for e in events
-        ]
-        articles = []
-        for record in records:
+        prepared = Prepared()
+        for e in events:
+            record = SourceRecord(e.message.topic, e.message.partition, e.message.offset,
+                                  e.message.timestamp, e.message.key, e.message.value)
             try:
-                articles.append((record, decode_article(record.value, settings.limits)))
+                prepared.articles.append((record, decode_article(record.value, settings.limits)))
             except ArticleError as exc:
-                await send_dead_letter(record, exc)
-        if not articles:
-            return
+                prepared.rejected.append((record, exc))
+        if not prepared.articles:
+            return prepared
         loop = asyncio.get_running_loop()
-        try:
-            results = await loop.run_in_executor(
-                loop_executor, runtime.pipeline.process_many, [a for _, a in articles]
-            )
-        except Exception:
-            # An exception escaping the agent would crash it, and take_events acks the whole
-            # batch anyway: the batch would be lost. Retry one by one; dead-letter what fails.
-            log.exception("pipeline failed on a batch of %d articles; retrying one by one", len(articles))
-            results, kept = [], []
-            for record, article in articles:
-                try:
-                    results.append(await loop.run_in_executor(loop_executor, runtime.pipeline.process, article))
-                    kept.append((record, article))
-                except Exception as exc:  # noqa: BLE001 - any failure of one article is its own
-                    await send_dead_letter(record, ArticleError("processing_error", f"{type(exc).__name__}: {exc}"))
-            articles = kept
-        for (record, article), result in zip(articles, results, strict=True):
+        async with pipeline_turn:
+            try:
+                prepared.results = await loop.run_in_executor(
+                    loop_executor, runtime.pipeline.process_many, [a for _, a in prepared.articles])
+            except Exception:
+                # Retry one by one; dead-letter what fails (a crash of the pipeline process too:
+                # PipelineProcess has started a new one).
+                log.exception("pipeline failed on a batch of %d articles; retrying one by one",
+                              len(prepared.articles))
+                kept = []
+                for record, article in prepared.articles:
+                    try:
+                        prepared.results.append(
+                            await loop.run_in_executor(loop_executor, runtime.pipeline.process, article))
+                        kept.append((record, article))
+                    except Exception as exc:  # noqa: BLE001 - any failure of one article is its own
+                        prepared.rejected.append(
+                            (record, ArticleError("processing_error", f"{type(exc).__name__}: {exc}")))
+                prepared.articles = kept
+        return prepared
+
+    async def send_matches(prepared: Prepared) -> list[Any]:
+        """Queue a prepared batch's dead letters and matches; return their acknowledgement futures."""
+        acks = [await send_dead_letter(record, exc) for record, exc in prepared.rejected]
+        for (record, article), result in zip(prepared.articles, prepared.results, strict=True):
             language = result.extraction.language
             runtime.metrics.article_consumed(language, article.source or "unknown")
             runtime.metrics.observe_extraction(result.extraction_seconds, language)
@@ -236,16 +243,51 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
                     "event_time": event_time,
                     "received": record.timestamp,
                 }
-                pending.append(await matches_topic.send(key=state_key(match).encode(),
-                                                        value=json.dumps(envelope, ensure_ascii=False).encode()))
+                acks.append(await matches_topic.send(key=state_key(match).encode(),
+                                                     value=json.dumps(envelope, ensure_ascii=False).encode()))
             now = time.time()
             runtime.metrics.article_processed(now)
             runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
+        return acks
+
+    async def complete(stream: Any, events: list[Any], prepared: asyncio.Future[Prepared],
+                       after: asyncio.Future[None] | None, sent: asyncio.Future[None]) -> None:
+        """Finish one batch: once the batch before it has queued its matches (``after``), queue
+        this batch's (then set ``sent``); wait until the broker has acknowledged them (acks=all);
+        only then ack the events, which lets Faust commit their offsets."""
+        try:
+            batch = await prepared
+            if after is not None:
+                await after
+            acks = await send_matches(batch)
+        finally:
+            if not sent.done():
+                sent.set_result(None)
+        await asyncio.gather(*acks)
+        for event in events:
+            await stream.ack(event)
 
     @app.agent(articles_topic)
-    async def process_articles(stream: Any) -> None:  # faust.Stream: take_events is not on StreamT
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
-            await finish_even_if_cancelled(handle_articles(events))
+    async def process_articles(stream: Any) -> None:  # faust.Stream: noack_take is not on StreamT
+        """Batches are pipelined: while the broker acknowledges the matches of one batch, the next
+        is already in the pipeline. Up to ``batches_in_flight`` batches; matches leave in batch
+        order; events are acked by hand (``noack_take``), each after its matches are acknowledged."""
+        loop = asyncio.get_running_loop()
+        in_flight: deque[asyncio.Future[None]] = deque()
+        last_sent: asyncio.Future[None] | None = None
+        try:
+            async for events in stream.noack_take(settings.batch_size, within=settings.batch_within_s):
+                sent: asyncio.Future[None] = loop.create_future()
+                in_flight.append(asyncio.ensure_future(
+                    complete(stream, events, asyncio.ensure_future(prepare(events)), last_sent, sent)))
+                last_sent = sent
+                while in_flight and (in_flight[0].done() or len(in_flight) >= settings.batches_in_flight):
+                    await in_flight.popleft()
+        finally:
+            # On stop, batches already started finish (their events are acked), so a clean stop
+            # leaves nothing to do again; a crash leaves them unacked: they are read again.
+            if in_flight:
+                await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
 
     @app.agent(matches_topic)
     async def suppress_matches(stream: faust.StreamT) -> None:
