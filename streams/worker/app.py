@@ -183,7 +183,10 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         letter = dead_letter(record, exc, runtime.name)
         return await dlq_topic.send(key=record.key, value=json.dumps(letter, ensure_ascii=False).encode())
 
-    pipeline_turn = asyncio.Lock()  # one batch in the pipeline at a time (spaCy is not shared)
+    # In a thread, one batch in the pipeline at a time (spaCy objects are not shared between
+    # threads); a child process takes batches queued (it is never idle waiting for a round trip).
+    pipeline_turn = asyncio.Semaphore(
+        settings.batches_in_flight if isinstance(pipeline, PipelineProcess) else 1)
 
     async def prepare(events: list[Any]) -> Prepared:
         """Decode a batch and run it through the pipeline (in the executor: a thread, which waits

@@ -20,7 +20,9 @@ then retries the batch article by article and dead-letters the one that fails ag
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,11 +42,20 @@ log = logging.getLogger("newsalert.worker")
 _child: Pipeline | None = None
 
 
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """The pool's pipes do not tell a child that its worker died (``kill -9``): the child holds
+    both ends of its call queue. Watch the parent pid and leave when it changes (reparented)."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(0)
+
+
 def _child_init(lexicon_dir: Path, ruleset: RuleSet) -> None:
     """Runs once in the child when it starts: load the extractor (the slow part) and the rules."""
     global _child
     from streams.extraction.extractor import Extractor
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
     logging.basicConfig(level=logging.WARNING)
     _child = Pipeline(extractor=Extractor.from_settings(lexicon_dir=lexicon_dir), ruleset=ruleset)
 
@@ -72,7 +83,7 @@ class PipelineProcess:
     def __init__(self, ruleset: RuleSet, lexicon_dir: Path) -> None:
         self.ruleset = ruleset
         self.lexicon_dir = lexicon_dir
-        self._lock = threading.Lock()  # one batch at a time, and restarts under it
+        self._lock = threading.Lock()  # submits and restarts
         self._pool, self._child_version = self._new_pool()
 
     @classmethod
@@ -100,18 +111,23 @@ class PipelineProcess:
         return self.process_many([article])[0]
 
     def process_many(self, articles: Sequence[Article]) -> list[Result]:
+        """Safe to call from several threads at once: batches queue up for the child (so it never
+        waits for the round trip of the previous one) and are processed in the order submitted."""
         batch = list(articles)
         with self._lock:
-            ruleset = self.ruleset
+            ruleset, pool = self.ruleset, self._pool
             ship = ruleset if ruleset.version != self._child_version else None
-            try:
-                rows = self._pool.submit(_child_process, ship, batch).result()
-            except BrokenProcessPool:
-                log.error("the pipeline process died on a batch of %d articles; starting a new one", len(batch))
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool, self._child_version = self._new_pool()
-                raise
-            self._child_version = ruleset.version
+            future = pool.submit(_child_process, ship, batch)
+            self._child_version = ruleset.version  # batches after this one find the set there
+        try:
+            rows = future.result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:  # the first caller to notice starts the new child
+                    log.error("the pipeline process died; starting a new one")
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool, self._child_version = self._new_pool()
+            raise
         return [Result(article, Extraction(article.id, language, supported, text=""), matches, t_ex, t_ev)
                 for article, (language, supported, matches, t_ex, t_ev) in zip(batch, rows, strict=True)]
 

@@ -89,3 +89,48 @@ def test_invalid_rules_fail_before_a_child_starts(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("id: x\nkind: nonsense\n")
     with pytest.raises(RuleSetError):
         PipelineProcess.start(tmp_path)
+
+
+def test_the_child_leaves_when_its_worker_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the worker must not leave its pipeline process behind (380 MB each)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from streams.worker.pipeline_process import PipelineProcess\n"
+        "if __name__ == '__main__':\n"
+        f"    p = PipelineProcess.start(Path({str(RULES)!r}))\n"
+        "    print(next(iter(p._pool._processes)), flush=True)\n"
+        "    sys.stdin.read()\n")
+    parent = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              cwd=str(ROOT), text=True)
+    try:
+        child_pid = int(parent.stdout.readline())  # type: ignore[union-attr]
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child_pid, 0)
+            except ProcessLookupError:
+                return
+            if _is_zombie(child_pid):
+                return
+            time.sleep(0.1)
+        os.kill(child_pid, signal.SIGKILL)
+        pytest.fail("the pipeline process outlived its killed worker by 10 s")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
