@@ -173,6 +173,17 @@ class ExtractionView:
         """Index of the sentence that contains the character ``offset`` (0 without sentences)."""
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
+    @cached_property
+    def token_bounds(self) -> tuple[list[int], list[int]] | None:
+        """Start and end offsets of all tokens, to bisect; None unless both never decrease."""
+        starts = [t.start for t in self.extraction.tokens]
+        ends = [t.end for t in self.extraction.tokens]
+        if any(a > b for a, b in zip(starts, starts[1:], strict=False)) or any(
+            a > b for a, b in zip(ends, ends[1:], strict=False)
+        ):
+            return None
+        return starts, ends
+
 
 def _in(region: Region, sentence: int) -> bool:
     return region is None or sentence in region
@@ -299,10 +310,21 @@ def _all(children: Sequence[Condition], view: ExtractionView, region: Region,
         found = evaluate(child.child, view, region)
         if not found:
             continue
+        # stop at MAX_SOLUTIONS: the same prefix as widening everything and cutting it, without
+        # len(sols) * len(found) joins (a long sentence can have 2,000 of each)
         widened: list[Solution] = []
         for a in sols:
-            joined = [j for b in found if (j := _join(a, b)) is not None]
-            widened.extend(joined or [a])
+            before = len(widened)
+            for b in found:
+                j = _join(a, b)
+                if j is not None:
+                    widened.append(j)
+                    if len(widened) >= MAX_SOLUTIONS:
+                        break
+            if len(widened) == before:
+                widened.append(a)
+            if len(widened) >= MAX_SOLUTIONS:
+                break
         sols = widened[:MAX_SOLUTIONS]
     return sols
 
@@ -380,17 +402,30 @@ def _regex(cond: RegexLeaf, view: ExtractionView, region: Region) -> list[Soluti
                 continue
             mstart, mend = start + m.start(), start + m.end()
             sent = view.sentence_of_offset(mstart)
-            tstart, tend = _token_span(ex, mstart, mend, sent)
+            tstart, tend = _token_span(view, mstart, mend, sent)
             out.append(_leaf(RegexHit(m.group(0), mstart, mend, tstart, tend, sent), cond.binding))
             if len(out) >= MAX_SOLUTIONS:
                 return out
     return out
 
 
-def _token_span(ex: Extraction, start: int, end: int, sentence: int) -> tuple[int, int]:
+def _token_span(view: ExtractionView, start: int, end: int, sentence: int) -> tuple[int, int]:
+    """Tokens [ts, te) of the sentence that the characters [start, end) touch.
+
+    ts: one past the last token ending at or before ``start``; te: one past the last token
+    starting before ``end`` (both the sentence's first token when there is none). Bisected over
+    the sentence's tokens: a scan per hit is quadratic in a long sentence with many hits.
+    """
+    ex = view.extraction
     if not ex.tokens or not ex.sentences:
         return (0, 0)
     s = ex.sentences[sentence]
+    bounds = view.token_bounds
+    if bounds is not None and 0 <= s.token_start <= s.token_end <= len(ex.tokens):
+        starts, ends = bounds
+        ts = bisect_right(ends, start, s.token_start, s.token_end)
+        te = bisect_left(starts, end, s.token_start, s.token_end)
+        return (ts, max(te, ts))
     ts = te = s.token_start
     for i in range(s.token_start, s.token_end):
         t = ex.tokens[i]
