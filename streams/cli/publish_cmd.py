@@ -33,8 +33,9 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
 
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
-    from streams.delivery.publish import BadInput, Item, publish_items, read_articles
+    from streams.delivery.publish import publish_items
     from streams.delivery.topics import TopicError, ensure_topics
+    from streams.inputs import InputProblem, LocatedArticle, read_articles
 
     settings = Settings.from_env(kafka=kafka)
     try:
@@ -49,9 +50,9 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
 
     bar = tqdm(unit=" articles", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
 
-    def on_item(item: Item | BadInput) -> None:
+    def on_item(item: LocatedArticle | InputProblem) -> None:
         bar.update(1)
-        if isinstance(item, BadInput) and not quiet:
+        if isinstance(item, InputProblem) and not quiet:
             bar.write(f"error: {item}", file=sys.stderr)
 
     try:

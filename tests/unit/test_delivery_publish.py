@@ -1,83 +1,44 @@
-"""Reading articles for `newsalert publish`: .txt, .jsonl, directories, stdin; bad lines as file:line."""
+"""`newsalert publish` without a broker: the message format, publish_items with a fake producer, and
+the command reading its input with streams.inputs (reading itself: tests/unit/test_inputs.py)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-from streams.delivery.publish import BadInput, Item, article_message, read_articles
+import pytest
+from click.testing import CliRunner
+
+from streams.cli.main import cli
+from streams.delivery.publish import article_message, publish_items
+from streams.inputs import InputProblem, LocatedArticle
 from streams.models import Article
 
 
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+class _Future:
+    def __init__(self, error: Exception | None) -> None:
+        self.error = error
+
+    def get(self, timeout: float) -> None:
+        if self.error is not None:
+            raise self.error
 
 
-def test_txt_file_is_one_article_named_by_its_stem(tmp_path: Path) -> None:
-    p = _write(tmp_path / "harbour-fire.txt", "Im Hafen brannte gestern ein Lagerhaus.\n")
-    [item] = list(read_articles([str(p)]))
-    assert isinstance(item, Item)
-    assert item.article == Article(id="harbour-fire", text="Im Hafen brannte gestern ein Lagerhaus.\n")
+class FakeProducer:
+    def __init__(self, reject: str | None = None) -> None:
+        self.sent: list[tuple[str, bytes, bytes]] = []
+        self.reject = reject  # article id whose send fails
+        self.closed = False
 
+    def send(self, topic: str, *, key: bytes, value: bytes) -> _Future:
+        self.sent.append((topic, key, value))
+        return _Future(RuntimeError("rejected") if key.decode() == self.reject else None)
 
-def test_jsonl_good_and_bad_lines_with_file_and_line(tmp_path: Path) -> None:
-    p = _write(
-        tmp_path / "batch.jsonl",
-        "\n".join(
-            [
-                json.dumps({"id": "a", "text": "Flood warning for the valley.", "language": "en"}),
-                "{broken",
-                "",
-                json.dumps({"id": "b"}),
-                json.dumps([1, 2]),
-                json.dumps({"id": "c", "text": "ok", "colour": "red"}),
-                json.dumps({"id": "d", "text": "x" * 50}),
-                json.dumps({"id": "e", "text": "Bridge reopened.", "published_at": "2026-11-27T09:00:00Z"}),
-            ]
-        )
-        + "\n",
-    )
-    out = list(read_articles([str(p)], max_text_chars=40))
-    good = [i.article.id for i in out if isinstance(i, Item)]
-    bad = [(b.where, b.reason) for b in out if isinstance(b, BadInput)]
-    assert good == ["a", "e"]
-    assert bad == [
-        (f"{p}:2", "invalid_json"),
-        (f"{p}:4", "missing_field"),
-        (f"{p}:5", "not_an_object"),
-        (f"{p}:6", "unknown_field"),
-        (f"{p}:7", "too_large"),
-    ]
-    assert "column" in str(next(b for b in out if isinstance(b, BadInput)))
+    def flush(self, timeout: float | None = None) -> None:
+        pass
 
-
-def test_directories_are_walked_recursively_and_sorted(tmp_path: Path) -> None:
-    _write(tmp_path / "b" / "two.txt", "Zweiter Text.")
-    _write(tmp_path / "a" / "one.txt", "Erster Text.")
-    _write(tmp_path / "a" / "more.jsonl", json.dumps({"id": "j", "text": "Dritter Text."}) + "\n")
-    _write(tmp_path / "a" / "notes.md", "ignored")
-    ids = [i.article.id for i in read_articles([str(tmp_path)]) if isinstance(i, Item)]
-    assert ids == ["j", "one", "two"]
-
-
-def test_stdin_and_problems_with_files(tmp_path: Path) -> None:
-    empty = _write(tmp_path / "empty.txt", "  \n")
-    latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(b'{"id": "x", "text": "M\xfcnchen"}\n')
-    other = _write(tmp_path / "a.csv", "id,text\n")
-    stdin = io.StringIO(json.dumps({"id": "s1", "text": "Von der Standardeingabe."}) + "\nnope\n")
-    out = list(read_articles(["-", str(empty), str(latin), str(other), str(tmp_path / "missing.txt")], stdin=stdin))
-    assert isinstance(out[0], Item) and out[0].where == "<stdin>:1"
-    assert [(b.where, b.reason) for b in out[1:] if isinstance(b, BadInput)] == [
-        ("<stdin>:2", "invalid_json"),
-        (str(empty), "empty_field"),
-        (str(latin), "not_utf8"),
-        (str(other), "unsupported_file"),
-        (str(tmp_path / "missing.txt"), "not_found"),
-    ]
+    def close(self, timeout: float | None = None) -> None:
+        self.closed = True
 
 
 def test_message_is_keyed_by_id_with_compact_utf8_json() -> None:
@@ -85,3 +46,54 @@ def test_message_is_keyed_by_id_with_compact_utf8_json() -> None:
     assert key == "ü-1".encode()
     assert value == '{"id":"ü-1","text":"Straße gesperrt.","source":"Lokalblatt"}'.encode()
     assert Article.from_dict(json.loads(value)) == Article(id="ü-1", text="Straße gesperrt.", source="Lokalblatt")
+
+
+def test_publish_items_sends_articles_counts_problems_and_names_failed_sends_by_location() -> None:
+    producer = FakeProducer(reject="b")
+    problem = InputProblem("in.jsonl:2", "invalid_json", "Expecting value")
+    items: list[LocatedArticle | InputProblem] = [
+        LocatedArticle("in.jsonl:1", Article(id="a", text="A.")),
+        problem,
+        LocatedArticle("in.jsonl:3", Article(id="b", text="B.")),
+    ]
+    seen: list[LocatedArticle | InputProblem] = []
+    report = publish_items(producer, "articles", items, on_item=seen.append)
+    assert seen == items
+    assert [(t, k) for t, k, _ in producer.sent] == [("articles", b"a"), ("articles", b"b")]
+    assert report.sent == 1 and report.bad == [problem]
+    assert report.failed == ["in.jsonl:3: RuntimeError: rejected"]
+    assert not report.ok
+    assert "published 1 article(s) to articles" in report.summary()
+
+
+@pytest.fixture()
+def fake_kafka(monkeypatch: pytest.MonkeyPatch) -> FakeProducer:
+    producer = FakeProducer()
+    monkeypatch.delenv("NEWSALERT_ARTICLES_TOPIC", raising=False)
+    monkeypatch.setattr("streams.delivery.clients.make_producer", lambda kafka, **kw: producer)
+    monkeypatch.setattr("streams.delivery.topics.ensure_topics", lambda *a, **kw: None)
+    return producer
+
+
+def test_publish_command_reports_bad_lines_as_file_line_reason(tmp_path: Path, fake_kafka: FakeProducer) -> None:
+    d = tmp_path / "dir"
+    (d / "sub").mkdir(parents=True)
+    (d / "one.txt").write_text("Erster Text.", encoding="utf-8")
+    batch = d / "sub" / "batch.jsonl"
+    batch.write_text('{"id": "j1", "text": "Zwei."}\n{broken\n', encoding="utf-8")
+    stdin = '{"id": "s1", "text": "Drei."}\n'
+    result = CliRunner().invoke(cli, ["publish", "--topic", "t1", str(d), "-"], input=stdin)
+    assert result.exit_code == 1, result.output
+    assert f"error: {batch}:2: invalid_json: " in result.stderr
+    assert [k for _, k, _ in fake_kafka.sent] == [b"one", b"j1", b"s1"]
+    assert "published 3 article(s) to t1" in result.stdout and "1 bad input(s), 0 failed send(s)" in result.stdout
+    assert fake_kafka.closed
+
+
+def test_publish_command_all_good_and_quiet_exits_zero(tmp_path: Path, fake_kafka: FakeProducer) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": "a", "text": "A."}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["publish", "-q", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "published 1 article(s) to articles" in result.stdout
