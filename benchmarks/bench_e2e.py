@@ -44,7 +44,7 @@ from benchmarks.common import (
 
 
 def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], partitions: int) -> dict[str, float]:
-    from tests.integration.worker_harness import RatePublisher
+    from tests.integration.worker_harness import RatePublisher, TopicCollector
 
     h = harness(bootstrap, tmp, partitions)
     # the worker creates its topics on start; create them first so the published articles spread
@@ -57,18 +57,38 @@ def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], parti
     pub = RatePublisher(bootstrap, h.articles, items).start()
     assert pub.join(120)
     try:
-        proc, port = h.spawn_worker()
-        t_spawn = time.time()
-        h.wait_ready(proc, port, timeout=120)
-        t_ready = time.time()
-        first = wait_for(lambda: h.consumed(port) > 0, timeout=120)
-        done = wait_for(lambda: h.consumed(port) >= len(items), timeout=600)
-        if done is None or first is None:
-            raise SystemExit(f"worker did not finish: consumed {h.consumed(port)}\n{h.logs()}")
+        with TopicCollector(bootstrap, h.alerts) as alerts:
+            proc, port = h.spawn_worker()
+            t_spawn = time.time()
+            h.wait_ready(proc, port, timeout=120)
+            t_ready = time.time()
+            first = wait_for(lambda: h.consumed(port) > 0, timeout=120)
+            done = wait_for(lambda: h.consumed(port) >= len(items), timeout=600)
+            if done is None or first is None:
+                raise SystemExit(f"worker did not finish: consumed {h.consumed(port)}\n{h.logs()}")
+            # the last alert: when the alerts topic has been quiet for QUIET_S after all articles
+            last = quiet_since(alerts, QUIET_S, timeout=600)
         return {"startup_s": t_ready - t_spawn, "ready_to_done_s": done - t_ready,
-                "rate": len(items) / (done - t_ready), "rate_after_first": (len(items) - 1) / (done - first)}
+                "rate": len(items) / (done - t_ready), "rate_after_first": (len(items) - 1) / (done - first),
+                "alert_rate": len(items) / (last - t_ready), "alerts": len(alerts.records())}
     finally:
         h.stop_all()
+
+
+QUIET_S = 3.0
+
+
+def quiet_since(collector: Any, quiet: float, timeout: float) -> float:
+    """Wait until no message arrived on ``collector``'s topic for ``quiet`` seconds; return the
+    arrival time of the last one."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        records = collector.records()
+        last = records[-1][0] if records else 0.0
+        if records and time.time() - last >= quiet:
+            return float(last)
+        time.sleep(0.1)
+    raise SystemExit("the alerts topic did not settle")
 
 
 def latency_run(bootstrap: str, tmp: Path, pipeline: Any, rate: float, seconds: float, partitions: int
@@ -126,19 +146,24 @@ def main(argv: list[str] | None = None) -> None:
             items = cycle_articles(corpus, args.articles, f"e2e-{int(time.time())}")
             articles = to_articles(items)
             in_process_rate(pipeline, articles[:64], settings.batch_size)  # warm-up
-            base, e2e, after_first, startup = [], [], [], []
+            base, e2e, after_first, startup, to_alerts, n_alerts = [], [], [], [], [], []
             for run in range(args.runs):
                 base.append(in_process_rate(pipeline, articles, settings.batch_size))
                 r = saturation_run(bootstrap, tmp / f"t{run}", items, args.partitions)
                 e2e.append(r["rate"])
                 after_first.append(r["rate_after_first"])
                 startup.append(r["startup_s"])
+                to_alerts.append(r["alert_rate"])
+                n_alerts.append(int(r["alerts"]))
             print(f"\nthroughput at saturation, {args.articles} articles pre-published, 1 worker:")
             print(f"  in-process pipeline (same run) : {fmt_runs(base, ' articles/s')}")
             print(f"  end-to-end, ready -> all done  : {fmt_runs(e2e, ' articles/s')}")
             print(f"  end-to-end, first -> all done  : {fmt_runs(after_first, ' articles/s')}")
+            print(f"  ready -> last alert            : {fmt_runs(to_alerts, ' articles/s')}  "
+                  f"(alerts per run: {n_alerts})")
             print(f"  worker start until ready       : {fmt_runs(startup, ' s')}")
-            print(f"  end-to-end / in-process        : {median(e2e) / median(base):.2f}")
+            print(f"  end-to-end / in-process        : {median(e2e) / median(base):.2f} (articles done), "
+                  f"{median(to_alerts) / median(base):.2f} (last alert)")
         if args.only in (None, "latency"):
             results = [latency_run(bootstrap, tmp / f"l{run}", pipeline, args.rate, args.seconds, args.partitions)
                        for run in range(args.runs)]
