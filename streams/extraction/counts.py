@@ -17,11 +17,18 @@ How a count is found (documented in docs/extraction.md, tested in tests/unit/tes
 5. never counts: years (a bare 1900-2100 unless a lexicon noun follows), dates (month names),
    times, percentages, distances, durations, money, ages (units list), decimals without scale,
    "ein"/"one" unless a counted lexicon noun follows.
+
+Cost: linear in the document, also when a 200,000-character article is one sentence or one clause
+full of numbers. The clause, event and fallback look-ups of a count do not walk over its clause or
+sentence: ``_DocIndex`` builds, on first use in a ``find`` call, sorted token positions (clause
+boundaries, event words, counted words, anaphora and inclusion words) searched with bisect, and
+remembers the latest count per sentence (tests/unit/test_counts.py checks the work per size).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -86,6 +93,7 @@ MORE_WORDS = {"more", "additional", "further", "other", "extra", "new", "fresh",
               "zusätzliche", "zusätzlichen", "neue", "neuen"}
 RANGE_WORDS = {"zwischen", "between"}
 INCLUSIVE = {"darunter", "davon", "including", "among them", "unter ihnen", "of which", "of whom", "among whom"}
+INCLUSIVE_FIRST = {w.split(" ")[0] for w in INCLUSIVE if " " in w}  # first words of the two-word ones
 ORDINAL_OR_FINAL = re.compile(r"^\d+\.$")
 ANAPHORA = {"zahl", "anzahl", "number", "figure", "total"}
 LOOKAHEAD = 5
@@ -162,12 +170,14 @@ class CountFinder:
         if starts is None:
             starts = [self.may_start(low) for low in doc.lowers]
         next_free = 0
+        ix = _DocIndex(self, doc)
         for i in [k for k, s in enumerate(starts) if s]:
             if i < next_free:
                 continue  # inside the previous count
-            hit, end = self._count_at(doc, i, hits)
+            hit, end = self._count_at(doc, i, hits, ix)
             if hit is not None:
                 hits.append(hit)
+                ix.add(hit, len(hits) - 1)
                 next_free = max(end, i + 1)
         return hits
 
@@ -184,7 +194,15 @@ class CountFinder:
             self._number_words[low] = hit
         return hit
 
-    def _count_at(self, doc: DocView, i: int, previous: list[CountHit]) -> tuple[CountHit | None, int]:
+    def _count_at(
+        self, doc: DocView, i: int, previous: list[CountHit], ix: _DocIndex | None = None
+    ) -> tuple[CountHit | None, int]:
+        """The count starting at token i, if any, and where the search goes on; ``ix`` is the
+        ``find`` call's index, in step with ``previous`` (built here when not given)."""
+        if ix is None:
+            ix = _DocIndex(self, doc)
+            for pos, hit in enumerate(previous):
+                ix.add(hit, pos)
         lowers = doc.lowers
         n = len(lowers)
         sent = doc.sentence_of[i]
@@ -220,14 +238,11 @@ class CountFinder:
         is_year = not vague and lo == hi and 1900 <= lo <= 2100 and doc.texts[j].isdigit() and modifier is None
         if (is_year or single) and (counted is None or counted == "other"):
             return None, core_end
-        event = self._event(doc, i, core_end, sent, c_start)
-        if event is None and self._inclusive(doc, i, sent):
-            for hit in reversed(previous):
-                if doc.sentence_of[hit.token_start] == sent and hit.event is not None:
-                    event = hit.event
-                    break
+        event = self._event(doc, i, core_end, sent, c_start, ix)
+        if event is None and self._inclusive(doc, i, sent, ix):
+            event = ix.last_event.get(sent)  # the latest count of the sentence with an event
         if counted is None:
-            counted, c_start, c_end, inherited_event = self._fallback_counted(doc, i, sent, previous)
+            counted, c_start, c_end, inherited_event = self._fallback_counted(doc, i, sent, previous, ix)
             event = event or inherited_event
         if counted is None and event is None:
             return None, core_end
@@ -295,11 +310,11 @@ class CountFinder:
             return not text[:1].isupper()
         return text.endswith(("ing", "ed"))
 
-    def _inclusive(self, doc: DocView, i: int, sent: int) -> bool:
-        """The count is a part of an earlier one: "darunter neun Kinder", "including nine children"."""
-        lo, _ = self._clause(doc, i, i, sent)
-        words = tuple(doc.lowers[lo:i])
-        return any(w in INCLUSIVE for w in words) or any(" ".join(words[k : k + 2]) in INCLUSIVE for k in range(len(words)))
+    def _inclusive(self, doc: DocView, i: int, sent: int, ix: _DocIndex) -> bool:
+        """The count is a part of an earlier one: "darunter neun Kinder", "including nine children":
+        an INCLUSIVE word or two-word phrase between the clause start and the count."""
+        lo, _ = ix.clause(i, i, sent)
+        return ix.inclusive_between(lo, i)
 
     def _range(self, doc: DocView, j: int) -> tuple[int, int, bool, int, bool] | None:
         """ "zwischen 3.000 und 4.000" / "between 3,000 and 4,000" -> (3000, 4000)."""
@@ -401,81 +416,53 @@ class CountFinder:
         nxt = end if end < len(doc.lowers) else None
         return nxt is None or not doc.texts[nxt].isalpha() or doc.lowers[nxt] in self.stop
 
-    def _clause(self, doc: DocView, i: int, end: int, sent: int) -> tuple[int, int]:
-        lo = i
-        while lo > 0 and doc.sentence_of[lo - 1] == sent and not self._boundary(doc, lo - 1):
-            lo -= 1
-        hi = end
-        n = len(doc.lowers)
-        while hi < n and doc.sentence_of[hi] == sent and not self._boundary(doc, hi):
-            hi += 1
-        return lo, hi
-
-    def _boundary(self, doc: DocView, k: int) -> bool:
-        low = doc.lowers[k]
+    def _boundary(self, low: str) -> bool:
+        """A clause ends at this word (punctuation or a conjunction)."""
         return low in CLAUSE_PUNCT or low in self.clause_words
 
-    def _event(self, doc: DocView, i: int, end: int, sent: int, counted_start: int | None) -> str | None:
-        lo, hi = self._clause(doc, i, end, sent)
-        found = self._event_in(doc, i, end, lo, hi)
+    def _event(
+        self, doc: DocView, i: int, end: int, sent: int, counted_start: int | None, ix: _DocIndex
+    ) -> str | None:
+        lo, hi = ix.clause(i, end, sent)
+        found = ix.event_in(i, end, lo, hi)
         if found is not None:
             return found
         # coordinated noun phrases share the verb: "48 Drohnen und sechs Raketen gestartet"
         n = len(doc.lowers)
         candidates = []
         if lo > 0 and doc.sentence_of[lo - 1] == sent and doc.lowers[lo - 1] in self.clause_words:
-            plo, _ = self._clause(doc, lo - 2, lo - 1, sent) if lo >= 2 else (lo - 1, lo - 1)
+            plo, _ = ix.clause(lo - 2, lo - 1, sent) if lo >= 2 else (lo - 1, lo - 1)
             candidates.append((plo, lo - 1))
         if hi < n and doc.sentence_of[hi] == sent and doc.lowers[hi] in self.clause_words:
-            _, nhi = self._clause(doc, hi + 1, hi + 1, sent)
+            _, nhi = ix.clause(hi + 1, hi + 1, sent)
             candidates.append((hi + 1, nhi))
         for clo, chi in candidates:
-            found = self._event_in(doc, i, end, clo, chi)
+            found = ix.event_in(i, end, clo, chi)
             if found is not None:
                 return found
         # an apposition between count and verb ("Zwei Zivilisten, ein Ehepaar aus X, wurden getötet"):
         # the sentence's event, when it has exactly one kind
-        s_lo, s_hi = i, end
-        while s_lo > 0 and doc.sentence_of[s_lo - 1] == sent:
-            s_lo -= 1
-        while s_hi < n and doc.sentence_of[s_hi] == sent:
-            s_hi += 1
-        kinds = {self.events[c] for k in range(s_lo, s_hi) for c in doc.concepts[k] if c in self.events}
-        return kinds.pop() if len(kinds) == 1 else None
-
-    def _event_in(self, doc: DocView, i: int, end: int, lo: int, hi: int) -> str | None:
-        best: tuple[int, str] | None = None
-        concepts = doc.concepts
-        for k in range(lo, hi):
-            if not concepts[k]:
-                continue
-            for c in sorted(concepts[k]):
-                ev = self.events.get(c)
-                if ev is None:
-                    continue
-                dist = i - k if k < i else k - end + 1
-                if best is None or dist < best[0]:
-                    best = (dist, ev)
-        return best[1] if best else None
+        return ix.sentence_event(i, end, sent)
 
     def _fallback_counted(
-        self, doc: DocView, i: int, sent: int, previous: list[CountHit]
+        self, doc: DocView, i: int, sent: int, previous: list[CountHit], ix: _DocIndex
     ) -> tuple[str | None, int | None, int | None, str | None]:
-        lo, _ = self._clause(doc, i, i, sent)
-        for k in range(i - 1, lo - 1, -1):
-            if self._is_verb_like(doc.texts[k]):
-                continue  # "killing three people and injuring 42": not "injuring"
-            cat = self._category(doc.concepts[k])
-            if cat is not None:
-                return cat, k, k + 1, None
-        if any(doc.lowers[k] in ANAPHORA for k in range(lo, i)):
-            for hit in reversed(previous):
-                if hit.counted is not None and doc.sentence_of[hit.token_start] >= sent - 1:
-                    return hit.counted, hit.counted_start, hit.counted_end, hit.event
+        lo, _ = ix.clause(i, i, sent)
+        # the nearest word before the count in its clause with a category that is not verb-like
+        # ("killing three people and injuring 42": not "injuring")
+        found = ix.counted_before(lo, i)
+        if found is not None:
+            k, cat = found
+            return cat, k, k + 1, None
+        if ix.anaphora_between(lo, i):
+            hit = ix.latest_counted_since(sent - 1, sent, previous)
+            if hit is not None:
+                return hit.counted, hit.counted_start, hit.counted_end, hit.event
         # ellipsis: "Zwölf Menschen starben, 28 weitere wurden verletzt"; "50 davon"; "50 of which"
-        for hit in reversed(previous):
-            if doc.sentence_of[hit.token_start] == sent and hit.counted is not None:
-                return hit.counted, hit.counted_start, hit.counted_end, None
+        latest = ix.last_counted.get(sent)
+        if latest is not None:
+            hit = latest[1]
+            return hit.counted, hit.counted_start, hit.counted_end, None
         return None, None, None, None
 
     @staticmethod
@@ -493,3 +480,208 @@ class CountFinder:
         if modifier == "almost":
             return lo, hi, True
         return lo, hi, True  # about
+
+
+class _DocIndex:
+    """Look-ups of one ``CountFinder.find`` call on one document, so that no count walks over its
+    clause or sentence (quadratic when a long article is one sentence full of numbers).
+
+    Each table is built on first use in one pass over the document; the queries give exactly what
+    the walks gave: the same clause bounds, the nearest event word with the same tie-breaking
+    (before the count wins over after it; a token's first event concept in sorted order), and
+    the latest earlier count with the wanted properties. ``add`` is called for each count found,
+    in order, with its position in the hit list."""
+
+    def __init__(self, finder: CountFinder, doc: DocView) -> None:
+        self.finder = finder
+        self.doc = doc
+        self.n = len(doc.lowers)
+        self._boundaries: list[int] | None = None  # token positions that end a clause
+        self._runs: dict[int, tuple[int, int]] = {}  # sentence -> (start, end) of a run of its tokens
+        self._event_table: tuple[list[int], list[str], list[frozenset[str]]] | None = None
+        self._sentence_events: dict[tuple[int, int], str | None] = {}
+        self._counted_table: tuple[list[int], list[str]] | None = None
+        self._anaphora: list[int] | None = None
+        self._inclusive_table: tuple[list[int], list[int]] | None = None
+        # counts found so far
+        self.last_event: dict[int, str] = {}  # sentence -> event of its latest count with an event
+        self.last_counted: dict[int, tuple[int, CountHit]] = {}  # sentence -> (hit position, latest count with a noun)
+        self.max_hit_sentence = -1
+
+    def add(self, hit: CountHit, position: int) -> None:
+        sent = self.doc.sentence_of[hit.token_start]
+        self.max_hit_sentence = max(self.max_hit_sentence, sent)
+        if hit.event is not None:
+            self.last_event[sent] = hit.event
+        if hit.counted is not None:
+            self.last_counted[sent] = (position, hit)
+
+    def latest_counted_since(self, first_sentence: int, sent: int, previous: list[CountHit]) -> CountHit | None:
+        """The latest count with a noun in a sentence >= first_sentence (``sent`` is the current one)."""
+        if self.max_hit_sentence > sent:
+            sentence_of = self.doc.sentence_of  # not reached: the Extractor numbers sentences in order
+            for hit in reversed(previous):
+                if hit.counted is not None and sentence_of[hit.token_start] >= first_sentence:
+                    return hit
+            return None
+        # all earlier counts are in sentences <= sent: only the sentences first_sentence..sent can hold it
+        best: tuple[int, CountHit] | None = None
+        for s in range(first_sentence, sent + 1):
+            got = self.last_counted.get(s)
+            if got is not None and (best is None or got[0] > best[0]):
+                best = got
+        return best[1] if best else None
+
+    # -- clauses and sentences
+
+    @property
+    def boundaries(self) -> list[int]:
+        if self._boundaries is None:
+            boundary = self.finder._boundary
+            self._boundaries = [k for k, low in enumerate(self.doc.lowers) if boundary(low)]
+        return self._boundaries
+
+    def _run(self, p: int) -> tuple[int, int]:
+        """The maximal run of consecutive tokens around p in p's sentence (walked once per sentence)."""
+        sentence_of = self.doc.sentence_of
+        sent = sentence_of[p]
+        got = self._runs.get(sent)
+        if got is not None and got[0] <= p < got[1]:
+            return got
+        lo, hi = p, p + 1
+        while lo > 0 and sentence_of[lo - 1] == sent:
+            lo -= 1
+        while hi < self.n and sentence_of[hi] == sent:
+            hi += 1
+        self._runs[sent] = (lo, hi)
+        return lo, hi
+
+    def clause(self, i: int, end: int, sent: int) -> tuple[int, int]:
+        """From i back and from end on, up to a clause boundary or the sentence's end (boundaries
+        not included)."""
+        sentence_of = self.doc.sentence_of
+        lo = i
+        if i > 0 and sentence_of[i - 1] == sent:
+            b = self.boundaries
+            p = bisect_left(b, i) - 1  # the last boundary before i
+            lo = max(self._run(i - 1)[0], b[p] + 1 if p >= 0 else 0)
+        hi = end
+        if end < self.n and sentence_of[end] == sent:
+            b = self.boundaries
+            p = bisect_left(b, end)  # the first boundary from end on
+            hi = min(self._run(end)[1], b[p] if p < len(b) else self.n)
+        return lo, hi
+
+    def _sentence_bounds(self, i: int, end: int, sent: int) -> tuple[int, int]:
+        sentence_of = self.doc.sentence_of
+        lo = self._run(i - 1)[0] if i > 0 and sentence_of[i - 1] == sent else i
+        hi = self._run(end)[1] if end < self.n and sentence_of[end] == sent else end
+        return lo, hi
+
+    # -- events
+
+    @property
+    def events(self) -> tuple[list[int], list[str], list[frozenset[str]]]:
+        """Tokens with an event concept: positions, the event of the first such concept in sorted
+        order, all their events."""
+        if self._event_table is None:
+            events = self.finder.events
+            positions: list[int] = []
+            first: list[str] = []
+            kinds: list[frozenset[str]] = []
+            for k, concepts in enumerate(self.doc.concepts):
+                if not concepts or not any(c in events for c in concepts):
+                    continue
+                found = [events[c] for c in sorted(concepts) if c in events]
+                positions.append(k)
+                first.append(found[0])
+                kinds.append(frozenset(found))
+            self._event_table = positions, first, kinds
+        return self._event_table
+
+    def event_in(self, i: int, end: int, lo: int, hi: int) -> str | None:
+        """The event of the token in [lo, hi) nearest to the count [i, end) (i < end): distance
+        i - k before it, k - end + 1 from its end on (<= 0 inside it); ties go to the first token."""
+        if lo >= hi:
+            return None
+        positions, first, _ = self.events
+        # inside the count: the first one is the nearest
+        a, b = max(lo, i), min(hi, end)
+        if a < b:
+            p = bisect_left(positions, a)
+            if p < len(positions) and positions[p] < b:
+                return first[p]
+        best: tuple[int, str] | None = None
+        before = min(hi, i)
+        if lo < before:
+            p = bisect_left(positions, before) - 1
+            if p >= 0 and positions[p] >= lo:
+                best = (i - positions[p], first[p])
+        after = max(lo, end)
+        if after < hi:
+            p = bisect_left(positions, after)
+            if p < len(positions) and positions[p] < hi:
+                dist = positions[p] - end + 1
+                if best is None or dist < best[0]:
+                    best = (dist, first[p])
+        return best[1] if best else None
+
+    def sentence_event(self, i: int, end: int, sent: int) -> str | None:
+        """The only kind of event in the sentence of the count, or None."""
+        bounds = self._sentence_bounds(i, end, sent)
+        if bounds not in self._sentence_events:
+            positions, _, kinds = self.events
+            found: set[str] = set()
+            for p in range(bisect_left(positions, bounds[0]), bisect_left(positions, bounds[1])):
+                found |= kinds[p]
+            self._sentence_events[bounds] = found.pop() if len(found) == 1 else None
+        return self._sentence_events[bounds]
+
+    # -- fallbacks
+
+    def counted_before(self, lo: int, i: int) -> tuple[int, str] | None:
+        """The last token in [lo, i) that is not verb-like and has a category, with it."""
+        if self._counted_table is None:
+            finder = self.finder
+            texts = self.doc.texts
+            categories = finder.categories
+            positions: list[int] = []
+            cats: list[str] = []
+            for k, concepts in enumerate(self.doc.concepts):
+                if not concepts or not any(c in categories for c in concepts) or finder._is_verb_like(texts[k]):
+                    continue
+                cat = finder._category(concepts)
+                if cat is not None:
+                    positions.append(k)
+                    cats.append(cat)
+            self._counted_table = positions, cats
+        positions, cats = self._counted_table
+        p = bisect_left(positions, i) - 1
+        return (positions[p], cats[p]) if p >= 0 and positions[p] >= lo else None
+
+    def anaphora_between(self, lo: int, i: int) -> bool:
+        """ "diese Zahl", "this number" in [lo, i)."""
+        if self._anaphora is None:
+            self._anaphora = [k for k, low in enumerate(self.doc.lowers) if low in ANAPHORA]
+        p = bisect_left(self._anaphora, lo)
+        return p < len(self._anaphora) and self._anaphora[p] < i
+
+    def inclusive_between(self, lo: int, i: int) -> bool:
+        """An INCLUSIVE word or two-word phrase inside [lo, i)."""
+        if self._inclusive_table is None:
+            lowers = self.doc.lowers
+            found: list[tuple[int, int]] = []  # (end, start)
+            for k, low in enumerate(lowers):
+                if low in INCLUSIVE:
+                    found.append((k + 1, k))
+                if low in INCLUSIVE_FIRST and k + 1 < self.n and f"{low} {lowers[k + 1]}" in INCLUSIVE:
+                    found.append((k + 2, k))
+            found.sort()
+            ends = [e for e, _ in found]
+            latest_start: list[int] = []  # the largest start among the phrases up to here
+            for _, start in found:
+                latest_start.append(max(start, latest_start[-1]) if latest_start else start)
+            self._inclusive_table = ends, latest_start
+        ends, latest_start = self._inclusive_table
+        p = bisect_right(ends, i)  # the phrases that end by i
+        return p > 0 and latest_start[p - 1] >= lo

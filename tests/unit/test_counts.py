@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
+from streams.extraction import extractor as extractor_module
+from streams.extraction.counts import DocView
 from streams.extraction.extractor import Extractor, default_extractor
 from streams.extraction.numbers import parse_digits, parse_english_words, parse_german_word
 from streams.models import Article, Count
@@ -146,3 +151,57 @@ def test_event_verb_is_not_the_counted_noun(ex: Extractor) -> None:
     assert [(c.text, c.counted, c.counted_text, c.event) for c in found] == [
         ("three", "people", "people", "killed"), ("42", "people", "people", "injured"),
     ]
+
+
+class _CountingList(list):  # type: ignore[type-arg]
+    """A list that adds to ``reads[0]`` each element read from it (index, slice, iteration)."""
+
+    def __init__(self, items: Any, reads: list[int]) -> None:
+        super().__init__(items)
+        self.reads = reads
+
+    def __getitem__(self, key: Any) -> Any:
+        got = super().__getitem__(key)
+        self.reads[0] += len(got) if isinstance(key, slice) else 1
+        return got
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in super().__iter__():
+            self.reads[0] += 1
+            yield item
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit"),
+    [
+        ("de", "12 Häuser "),  # one clause full of counts, no event: clause, sentence and fallback searches
+        ("de", "12 Häuser, "),  # one sentence of short clauses, no event: the sentence-wide event
+        ("en", "killing 12 "),  # an event next to each count in one long clause
+        ("en", "including 12 houses "),  # inclusion words, no event
+        ("de", "diese Zahl 12 "),  # anaphora, no noun after the count
+        ("de", "zwölf Menschen starben, 28 weitere und 3 "),  # ellipsis and coordination
+    ],
+)
+def test_count_work_is_linear_in_one_long_sentence(
+    ex: Extractor, monkeypatch: pytest.MonkeyPatch, lang: str, unit: str
+) -> None:
+    """The counting stage reads each token a bounded number of times, also when the whole article
+    is one sentence full of numbers: the elements it reads from the document's token lists grow
+    4 times for 4 times the text (they grew ~16 times, with the square, when each count walked
+    over its clause or sentence). No clock involved."""
+    reads = [0]
+    real_view = extractor_module.DocView
+
+    def counting_view(*fields: Any) -> DocView:
+        wrapped: list[Any] = [_CountingList(f, reads) if isinstance(f, list | tuple) else f for f in fields]
+        return real_view(*wrapped)
+
+    monkeypatch.setattr(extractor_module, "DocView", counting_view)
+    work = {}
+    for size in (1_500, 6_000):
+        text = (unit * (size // len(unit) + 1))[:size]
+        reads[0] = 0
+        found = counts(ex, text, lang)
+        assert len(found) >= size // len(unit) // 2, (size, len(found))
+        work[size] = reads[0]
+    assert work[6_000] / work[1_500] < 5, work
