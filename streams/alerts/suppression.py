@@ -26,7 +26,6 @@ from streams.models import Alert, ArticleRef, Match
 
 MAX_ARTICLES_KEPT = 25  # article references carried in an alert; corroboration still counts all
 MAX_IDS_KEPT = 2_000  # article ids remembered per event for redelivery detection
-MAX_EVIDENCE_KEPT = 10
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,6 @@ class Suppressor:
                 "articles": [],
                 "corroboration": 0,
                 "facts": {},
-                "evidence": [],
                 "revision": 0,
             }
         assert entry is not None
@@ -83,9 +81,9 @@ class Suppressor:
         entry["first_seen"] = min(entry["first_seen"], event_time)
         entry["last_seen"] = max(entry["last_seen"], event_time)
         entry["facts"], _escalated = merge_facts(entry["facts"], match.facts)
-        entry["evidence"] = (entry["evidence"] + [e.to_dict() | {"article_id": article.id} for e in match.evidence])[
-            -MAX_EVIDENCE_KEPT:
-        ]
+        # an alert carries its own article's evidence; the state keeps none (bytes on every
+        # changelog write; entries written by older versions lose theirs on their next update)
+        entry.pop("evidence", None)
         if entry["corroboration"] < max(1, match.min_articles):
             self.state[key] = entry
             return Outcome(None, "below_threshold")
