@@ -48,6 +48,9 @@ class Settings:
     reload_rules: bool = True
     batch_size: int = 16
     batch_within_s: float = 0.05
+    # matches wait at most this long for a fuller batch: the batch exists to share one ack round
+    # trip, and waiting much longer than a round trip only adds latency (p50 85 -> 55 ms at 50/s)
+    suppression_batch_within_s: float = 0.01
     batches_in_flight: int = 3  # pipelined: one in the pipeline while earlier ones wait for acks
     pipeline_process: bool = True  # extraction + rules in a child process (own core); false: a thread
     producer_linger_s: float = 0.005  # batch produced messages this long: fewer, larger requests

@@ -300,7 +300,7 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         goes to the table and the matches are acked. Alert before state: with state first, an
         alert revision was lost after kill -9 (the redelivered match was taken for a duplicate;
         tests/faults/test_kill9.py)."""
-        async for events in stream.noack_take(settings.batch_size * 4, within=settings.batch_within_s):
+        async for events in stream.noack_take(settings.batch_size * 4, within=settings.suppression_batch_within_s):
             await finish_even_if_cancelled(handle_matches(stream, events))
 
     async def handle_matches(stream: Any, events: list[Any]) -> None:
