@@ -71,8 +71,9 @@ class Prepared:
 
 
 class StagedState(dict[str, Any]):
-    """Suppression state for one match: reads fall through to the table, writes stay here until
-    the alert is with the producer (then the agent writes them to the table)."""
+    """Staged suppression state: reads fall through to ``table`` (the Faust table, or another
+    StagedState), writes stay here. The suppression agent stages one per match on top of one per
+    batch, and writes the batch's to the table once the batch's alerts are acknowledged."""
 
     def __init__(self, table: Any) -> None:
         super().__init__()
