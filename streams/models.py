@@ -146,6 +146,41 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class Frame:
+    """One event in one clause: who did what, to whom, where (streams.extraction.frames).
+
+    ``kind`` is what happened (deployment | harm | withdrawal | attack), named by the ``trigger``
+    word; the roles are entities and counts found in the clause (or, for the location, in the
+    sentence, the lead or the dateline: ``location_source`` says which). ``polarity``,
+    ``modality`` and ``time`` say whether the clause reports it as a current fact; ``cues`` are
+    the words that decided them (and the cause), for explanations.
+    """
+
+    kind: str  # deployment | harm | withdrawal | attack
+    trigger: str  # the trigger word as written ("entsandt", "killed")
+    trigger_concept: str  # the lexicon concept of the trigger
+    text: str  # the clause
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    sentence: int
+    polarity: str = "affirmed"  # affirmed | negated
+    modality: str = "fact"  # fact | announced | planned | alleged | speculated | demanded | feared
+    time: str = "current"  # current | background
+    cause: str | None = None  # harm and attack: violence | accident | disaster | disease | unknown
+    theme_kind: str | None = None  # troops | unit | fighters | aircraft | civilians | people | police ...
+    theme_kinds: tuple[str, ...] = ()  # every kind the clause names for the theme
+    theme_text: str | None = None
+    actor: Entity | None = None
+    location: Entity | None = None  # deployment: the destination; harm: where it happened
+    location_source: str | None = None  # clause | sentence | lead | dateline
+    origin: Entity | None = None
+    counts: tuple[Count, ...] = ()
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     article_id: str
     language: str  # ISO 639-1, or "und" when undetermined
@@ -156,6 +191,7 @@ class Extraction:
     entities: tuple[Entity, ...] = ()
     concepts: tuple[ConceptMatch, ...] = ()
     counts: tuple[Count, ...] = ()
+    frames: tuple[Frame, ...] = ()
 
     def to_dict(self, *, with_tokens: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -166,6 +202,7 @@ class Extraction:
             "entities": [asdict(e) for e in self.entities],
             "concepts": [asdict(c) for c in self.concepts],
             "counts": [asdict(c) for c in self.counts],
+            "frames": [asdict(f) for f in self.frames],
         }
         if with_tokens:
             d["tokens"] = [asdict(t) for t in self.tokens]

@@ -46,8 +46,18 @@ from streams.extraction.numbers import (
 )
 
 CATEGORY_PRIORITY = (
-    "children", "civilians", "journalists", "hostages", "refugees", "soldiers", "fighters", "drones", "missiles", "people",
+    "children", "civilians", "journalists", "hostages", "refugees", "soldiers", "fighters", "police", "drones", "missiles",
+    "people",
 )
+
+
+def category_rank(category: str) -> int:
+    """Where a count category stands in CATEGORY_PRIORITY; a lexicon's own categories come after
+    the known ones (a rule author may add any ``count_category``)."""
+    try:
+        return CATEGORY_PRIORITY.index(category)
+    except ValueError:
+        return len(CATEGORY_PRIORITY)
 QUOTES = {"„", "“", "”", '"', "'", "‚", "‘", "’", "»", "«", "›", "‹"}
 CLAUSE_PUNCT = {",", ";", ":", "(", ")", "–", "—", "-", ".", "!", "?"}
 CLAUSE_WORDS = {
@@ -380,7 +390,7 @@ class CountFinder:
             is_noun = text[:1].isupper() if self.lang == "de" else text.isalpha()
             if cat is not None and self.lang == "en" and k + 1 < n and doc.sentence_of[k + 1] == sent:
                 nxt_cat = self._category(doc.concepts[k + 1])
-                here, there = CATEGORY_PRIORITY.index(cat), CATEGORY_PRIORITY.index(nxt_cat) if nxt_cat else len(CATEGORY_PRIORITY)
+                here, there = category_rank(cat), category_rank(nxt_cat) if nxt_cat else len(CATEGORY_PRIORITY) + 1
                 if nxt_cat is not None and (there < here or (there == here and self._is_verb_like(text))):
                     k += 1  # "three wounded soldiers": the noun, not the participle
                     continue

@@ -7,6 +7,7 @@ synchronous Python: the worker runs it in an executor, ``newsalert check`` calls
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import logging
@@ -24,6 +25,7 @@ from spacy.tokens import Doc
 
 from streams.extraction.counts import CountFinder, DocView
 from streams.extraction.entities import EntityMatcher
+from streams.extraction.frames import FrameBuilder
 from streams.extraction.gazetteer import DEFAULT_GAZETTEER, Gazetteer, load_gazetteer
 from streams.extraction.language import LanguageIdentifier
 from streams.extraction.lexemes import LexemeTable, sentence_starts
@@ -53,6 +55,7 @@ class LanguagePipeline:
     concepts: ConceptMatcher
     counts: CountFinder
     lexemes: LexemeTable
+    frames: FrameBuilder
     model: Any | None = None
     model_name: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -132,6 +135,7 @@ class Extractor:
                 counts=count_finder,
                 lexemes=LexemeTable(nlp, concept_matcher.token_concepts, concept_matcher.starts_phrase,
                                     count_finder.may_start),
+                frames=FrameBuilder(lang),
                 model=model,
                 model_name=models.get(lang),
             )
@@ -204,7 +208,7 @@ class Extractor:
         entities = self._entities(w, pipe, doc)
         concepts, per_token = self._concepts(w, pipe)
         counts = self._counts(w, pipe, entities, per_token)
-        return Extraction(
+        extraction = Extraction(
             article_id=article.id,
             language=lang,
             supported=True,
@@ -215,6 +219,14 @@ class Extractor:
             concepts=tuple(concepts),
             counts=tuple(counts),
         )
+        return self._frames(extraction, pipe, article)
+
+    @staticmethod
+    def _frames(extraction: Extraction, pipe: LanguagePipeline, article: Article) -> Extraction:
+        """Stage 6: event frames (streams.extraction.frames), from everything found before."""
+        year = article.published_at[:4] if article.published_at else ""
+        frames = pipe.frames.build(extraction, published_year=int(year) if year.isdigit() else None)
+        return dataclasses.replace(extraction, frames=frames)
 
     @staticmethod
     def _words(text: str, pipe: LanguagePipeline, doc: Doc) -> Words:

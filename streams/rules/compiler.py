@@ -15,6 +15,9 @@ import re2
 from streams.config import Limits
 from streams.rules.conditions import (
     ATTRIBUTES,
+    DEFAULT_MODALITY,
+    DEFAULT_POLARITY,
+    DEFAULT_TIME,
     AllOf,
     AnyOf,
     ConceptLeaf,
@@ -22,6 +25,9 @@ from streams.rules.conditions import (
     CountLeaf,
     EntityLeaf,
     Exists,
+    FrameCount,
+    FrameLeaf,
+    FrameRole,
     Lead,
     NotOf,
     OptionalOf,
@@ -38,7 +44,7 @@ from streams.rules.presearch import clauses_of
 from streams.rules.template import Template, TemplateError
 
 OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
-             "concept", "entity", "count", "regex")
+             "concept", "entity", "count", "regex", "frame")
 MAX_CONDITION_DEPTH = 24
 
 Path_ = tuple[str | int, ...]
@@ -142,6 +148,8 @@ class Compiler:
             )
         elif op == "regex":
             cond = self.regex(value, p, src)
+        elif op == "frame":
+            cond = self.frame(value, p, src)
         else:  # pragma: no cover - the schema rejects unknown operators first
             raise self._err(src, p, f"unknown operator '{op}'", f"use one of: {', '.join(OPERATORS)}")
         if "where" in raw:
@@ -177,6 +185,33 @@ class Compiler:
                 self._record_usage(v)
         elif isinstance(raw, str) and raw.startswith("@") and raw[1:] in self.lists:
             self.used_lists.add(raw[1:])
+
+    def frame(self, value: Any, path: Path_, src: Located) -> FrameLeaf:
+        roles = tuple(
+            FrameRole(role, value[role].get("as"), not value[role].get("optional", False))
+            for role in ("actor", "location", "origin") if role in value
+        )
+        counts = tuple(
+            FrameCount(c["as"], self.values(c.get("counted"), path + ("counts", i, "counted"), src),
+                       self.values(c.get("event"), path + ("counts", i, "event"), src))
+            for i, c in enumerate(value.get("counts", ()))
+        )
+        names = [r.binding for r in roles if r.binding] + [c.binding for c in counts] + (
+            [value["as"]] if value.get("as") else [])
+        if len(names) != len(set(names)):
+            raise self._err(src, path, f"a frame binds one name twice ({', '.join(sorted(names))})",
+                            "give each role and count its own 'as' name")
+        return FrameLeaf(
+            kinds=self.values(value["kind"], path + ("kind",), src),
+            themes=self.values(value.get("theme"), path + ("theme",), src),
+            causes=self.values(value.get("cause"), path + ("cause",), src),
+            polarity=self.values(value.get("polarity"), path + ("polarity",), src) or DEFAULT_POLARITY,
+            modality=self.values(value.get("modality"), path + ("modality",), src) or DEFAULT_MODALITY,
+            time=self.values(value.get("time"), path + ("time",), src) or DEFAULT_TIME,
+            roles=roles,
+            counts=counts,
+            binding=value.get("as"),
+        )
 
     def concept(self, value: Any, path: Path_, src: Located) -> ConceptLeaf:
         if isinstance(value, dict):

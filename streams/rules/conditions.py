@@ -39,6 +39,45 @@ class CountLeaf:
     binding: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FrameRole:
+    """A role of a frame leaf: ``actor``, ``location`` or ``origin``, bound to a name."""
+
+    role: str
+    binding: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FrameCount:
+    """A count of a frame leaf, bound when the frame has one that fits (the largest)."""
+
+    binding: str
+    counted: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+
+
+# What a frame leaf accepts unless the rule says otherwise: an affirmed, current report of a fact
+# or of an announced, planned or alleged event. Negations, background and speculation, demands and
+# fears fail by construction.
+DEFAULT_POLARITY = frozenset({"affirmed"})
+DEFAULT_MODALITY = frozenset({"fact", "announced", "planned", "alleged"})
+DEFAULT_TIME = frozenset({"current"})
+
+
+@dataclass(frozen=True, slots=True)
+class FrameLeaf:
+    kinds: frozenset[str]
+    themes: frozenset[str] = frozenset()
+    causes: frozenset[str] = frozenset()
+    polarity: frozenset[str] = DEFAULT_POLARITY
+    modality: frozenset[str] = DEFAULT_MODALITY
+    time: frozenset[str] = DEFAULT_TIME
+    roles: tuple[FrameRole, ...] = ()
+    counts: tuple[FrameCount, ...] = ()
+    binding: str | None = None
+
+
 @dataclass(frozen=True)
 class RegexLeaf:
     source: str
@@ -108,7 +147,7 @@ class Where:
 
 
 Condition = (
-    ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf | AllOf | AnyOf | NotOf | OptionalOf | SameSentence
+    ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf | FrameLeaf | AllOf | AnyOf | NotOf | OptionalOf | SameSentence
     | WholeArticle | Within | Where | Lead | Exists
 )
 
@@ -125,6 +164,9 @@ def bindings_of(cond: Condition) -> dict[str, str]:
 
 def required_bindings(cond: Condition) -> set[str]:
     """Bindings bound in every solution of ``cond`` (not under any/optional/not)."""
+    if isinstance(cond, FrameLeaf):
+        out_f = {cond.binding} if cond.binding else set()
+        return out_f | {r.binding for r in cond.roles if r.binding and r.required}
     if isinstance(cond, ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf):
         return {cond.binding} if cond.binding else set()
     if isinstance(cond, AllOf):
@@ -153,6 +195,14 @@ def _collect(cond: Condition, out: dict[str, str]) -> None:
     elif isinstance(cond, RegexLeaf):
         if cond.binding:
             out[cond.binding] = "regex"
+    elif isinstance(cond, FrameLeaf):
+        if cond.binding:
+            out[cond.binding] = "frame"
+        for r in cond.roles:
+            if r.binding:
+                out[r.binding] = "entity"
+        for c in cond.counts:
+            out[c.binding] = "count"
     elif isinstance(cond, AllOf | AnyOf):
         for child in cond.children:
             _collect(child, out)
@@ -166,5 +216,6 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "count": ("text", "value", "min", "max", "counted", "event", "approximate"),
     "concept": ("text", "concept", "lemma"),
     "regex": ("text",),
+    "frame": ("text", "kind", "trigger", "polarity", "modality", "time", "cause", "theme", "location_source"),
     "article": ("id", "language", "source", "title", "url"),
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from streams.models import ConceptMatch, Count, Entity, Extraction
+from streams.models import ConceptMatch, Count, Entity, Extraction, Frame
 from streams.rules.conditions import (
     AllOf,
     AnyOf,
@@ -24,6 +24,7 @@ from streams.rules.conditions import (
     CountLeaf,
     EntityLeaf,
     Exists,
+    FrameLeaf,
     Lead,
     NotOf,
     OptionalOf,
@@ -48,7 +49,7 @@ class RegexHit:
     sentence: int
 
 
-Item = Entity | Count | ConceptMatch | RegexHit
+Item = Entity | Count | ConceptMatch | RegexHit | Frame
 Region = frozenset[int] | None  # sentence indices; None = whole article
 
 
@@ -74,6 +75,10 @@ def facts_of(item: Item) -> dict[str, Any]:
                 "counted": item.counted, "event": item.event, "approximate": item.approximate}
     if isinstance(item, ConceptMatch):
         return {"text": item.text, "concept": item.concept, "lemma": item.lemma}
+    if isinstance(item, Frame):
+        return {"text": item.text, "kind": item.kind, "trigger": item.trigger, "polarity": item.polarity,
+                "modality": item.modality, "time": item.time, "cause": item.cause, "theme": item.theme_kind,
+                "location_source": item.location_source}
     return {"text": item.text}
 
 
@@ -125,6 +130,18 @@ class ExtractionView:
         if len(region) == 1:
             return self.entities_by_sentence.get(next(iter(region)), ())
         return [e for i in sorted(region) for e in self.entities_by_sentence.get(i, ())]
+
+    @cached_property
+    def frames_by_sentence(self) -> dict[int, list[Frame]]:
+        out: dict[int, list[Frame]] = defaultdict(list)
+        for f in self.extraction.frames:
+            out[f.sentence].append(f)
+        return out
+
+    def frames_in(self, region: Region) -> Iterable[Frame]:
+        if region is None:
+            return self.extraction.frames
+        return [f for i in sorted(region) for f in self.frames_by_sentence.get(i, ())]
 
     def counts_in(self, region: Region) -> Iterable[Count]:
         if region is None:
@@ -233,6 +250,13 @@ def _evaluate(cond: Condition, view: ExtractionView, region: Region) -> list[Sol
         return [_leaf(c, cond.binding) for c in view.counts_in(region) if _count_ok(cond, c)][:MAX_SOLUTIONS]
     if isinstance(cond, RegexLeaf):
         return _regex(cond, view, region)
+    if isinstance(cond, FrameLeaf):
+        out = []
+        for f in view.frames_in(region):
+            sol = _frame_solution(cond, f)
+            if sol is not None:
+                out.append(sol)
+        return out[:MAX_SOLUTIONS]
     if isinstance(cond, AllOf):
         return _all(cond.children, view, region)
     if isinstance(cond, AnyOf):
@@ -373,6 +397,39 @@ def _entity_ok(cond: EntityLeaf, e: Entity, view: ExtractionView) -> bool:
     if cond.kinds and (e.kind or "") not in cond.kinds:
         return False
     return not (cond.role and not view.has_role(e, cond.role))
+
+
+def _frame_solution(cond: FrameLeaf, f: Frame) -> Solution | None:
+    """The solution of a frame leaf on one frame: the frame and its roles bound, or None."""
+    if f.kind not in cond.kinds or f.polarity not in cond.polarity or f.modality not in cond.modality:
+        return None
+    if f.time not in cond.time:
+        return None
+    if cond.themes and cond.themes.isdisjoint(f.theme_kinds or (f.theme_kind or "",)):
+        return None
+    if cond.causes and (f.cause or "") not in cond.causes:
+        return None
+    bindings: list[tuple[str, Item]] = []
+    items: list[Item] = [f]
+    for r in cond.roles:
+        e = getattr(f, r.role)
+        if e is None:
+            if r.required:
+                return None
+            continue
+        items.append(e)
+        if r.binding:
+            bindings.append((r.binding, e))
+    for fc in cond.counts:
+        fits = [k for k in f.counts if (not fc.counted or (k.counted or "") in fc.counted)
+                and (not fc.events or (k.event or "") in fc.events)]
+        if fits:
+            best = max(fits, key=lambda k: k.value)
+            bindings.append((fc.binding, best))
+            items.append(best)
+    if cond.binding:
+        bindings.append((cond.binding, f))
+    return Solution(tuple(sorted(bindings, key=lambda kv: kv[0])), tuple(items))
 
 
 def _count_ok(cond: CountLeaf, c: Count) -> bool:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from streams.models import Article, ConceptMatch, Count, Entity, Extraction
+from streams.models import Article, ConceptMatch, Count, Entity, Extraction, Frame
 from streams.rules.conditions import (
     AllOf,
     AnyOf,
@@ -24,6 +24,7 @@ from streams.rules.conditions import (
     CountLeaf,
     EntityLeaf,
     Exists,
+    FrameLeaf,
     Lead,
     NotOf,
     OptionalOf,
@@ -37,7 +38,7 @@ from streams.rules.conditions import (
 Clause = frozenset[str]
 
 # How selective a kind of term is (higher: fewer articles have it). Used to pick the anchor clause.
-_WEIGHT = {"id": 7, "ctry": 6, "src": 6, "c": 5, "ce": 4, "cc": 3, "k": 2, "count": 2, "t": 1, "lang": 0}
+_WEIGHT = {"f": 5, "id": 7, "ctry": 6, "src": 6, "c": 5, "ce": 4, "cc": 3, "k": 2, "count": 2, "t": 1, "lang": 0}
 
 
 def clauses_of(cond: Condition, local: bool = False) -> list[Clause]:
@@ -68,6 +69,8 @@ def clauses_of(cond: Condition, local: bool = False) -> list[Clause]:
         if cond.counted:
             out.append(frozenset(f"cc:{c}" for c in cond.counted))
         return out or [frozenset({"count"})]
+    if isinstance(cond, FrameLeaf):
+        return [frozenset(f"f:{k}" for k in cond.kinds)]
     if isinstance(cond, RegexLeaf | NotOf | OptionalOf):
         return []
     if isinstance(cond, AllOf):
@@ -110,7 +113,7 @@ def article_terms(extraction: Extraction, article: Article) -> frozenset[str]:
     terms: set[str] = {f"lang:{extraction.language}"}
     if article.source:
         terms.add(f"src:{article.source.lower()}")
-    _add_terms(terms, extraction.entities, extraction.concepts, extraction.counts)
+    _add_terms(terms, extraction.entities, extraction.concepts, extraction.counts, extraction.frames)
     return frozenset(terms)
 
 
@@ -119,7 +122,11 @@ def sentence_terms(extraction: Extraction) -> list[frozenset[str]]:
     ents: list[list[Entity]] = [[] for _ in extraction.sentences]
     cons: list[list[ConceptMatch]] = [[] for _ in extraction.sentences]
     cnts: list[list[Count]] = [[] for _ in extraction.sentences]
+    frms: list[list[Frame]] = [[] for _ in extraction.sentences]
     n = len(extraction.sentences)
+    for f in extraction.frames:
+        if 0 <= f.sentence < n:
+            frms[f.sentence].append(f)
     for e in extraction.entities:
         if 0 <= e.sentence < n:
             ents[e.sentence].append(e)
@@ -132,13 +139,15 @@ def sentence_terms(extraction: Extraction) -> list[frozenset[str]]:
     out = []
     for i in range(n):
         terms: set[str] = {f"lang:{extraction.language}"}
-        _add_terms(terms, ents[i], cons[i], cnts[i])
+        _add_terms(terms, ents[i], cons[i], cnts[i], frms[i])
         out.append(frozenset(terms))
     return out
 
 
 def _add_terms(terms: set[str], entities: Sequence[Entity], concepts: Sequence[ConceptMatch],
-               counts: Sequence[Count]) -> None:
+               counts: Sequence[Count], frames: Sequence[Frame] = ()) -> None:
+    for f in frames:
+        terms.add(f"f:{f.kind}")
     if entities:
         terms.add("entity")
     for e in entities:

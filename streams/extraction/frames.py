@@ -1,0 +1,710 @@
+"""Event frames: per clause, what happened, who did it, to whom, where, and how it is reported.
+
+A frame is built for every trigger concept (deployment, withdrawal, kill/injure, attack) from
+what extraction already has: tokens with lemmas, sentences, entities, concepts and counts. There is
+no parser; clause-level patterns written for German and English word order stand in for one:
+
+- **Clauses** end at ``; : ( ) – —``, at a comma, and before words that open a clause
+  ("but", "aber", "während"). Roles are looked for in the trigger's clause first.
+- **Actor**: a demonym or state attached to the theme ("nordkoreanische Soldaten", "North Korean
+  troops"), the agent of a passive ("by Israeli troops", "von russischen Drohnen"), a state
+  that is neither a place nor an origin in the clause ("Nordkorea schickt ..."), or the origin
+  ("troops from North Korea").
+- **Theme**: what moves (forces, with their kind) or who is harmed (civilians, people, soldiers,
+  police ...); for harm, the patient side of the verb (after an active verb, before a passive one).
+- **Location**: a place entity that follows a place preposition in the clause and is not where
+  someone spoke; then the sentence; for harm also the lead and the dateline.
+- **Polarity, modality, time, cause**: cue words (``data/frame_cues.yaml``) in the clause, the
+  sentence, or the article, in that order of strength.
+
+``FrameBuilder.build`` is called once per article by the Extractor, after counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from streams.models import ConceptMatch, Count, Entity, Extraction, Frame, Token
+
+TRIGGERS: dict[str, str] = {
+    "deployment": "deployment",
+    "withdrawal": "withdrawal",
+    "kill": "harm",
+    "injure": "harm",
+    "attack": "attack",
+    "airstrike": "attack",
+    "shelling": "attack",
+}
+FORCE_KINDS = frozenset({"troops", "unit", "fighters", "mercenaries", "equipment"})
+ACTOR_KINDS = frozenset({"country", "demonym", "armed_forces", "org", "armed_group"})
+PLACE_TYPES = frozenset({"GPE", "LOC"})
+NON_PLACE_KINDS = frozenset({"demonym", "armed_forces"})
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_MODAL_ORDER = ("speculated", "attempted", "feared", "demanded", "planned", "announced", "alleged")
+# cue category -> the cause it names; checked in this order (see frame_cues.yaml)
+_CAUSE_ORDER = (("animal", "animal"), ("disease_phrase", "disease"), ("violence", "violence"),
+                ("accident", "accident"), ("disaster", "disaster"), ("disease", "disease"))
+_ACTIVE_KILL = frozenset({"kill", "kills", "killed", "killing", "tötet", "tötete", "töteten", "tötetet", "getötet",
+                          "erschoss", "erschossen", "shot", "shoots", "bombed", "wounded", "wounds", "injured",
+                          "verletzte", "verletzten"})
+_HARM_EVENTS = ("killed", "injured")
+# words after a count that say it counts no one: "18 feet", "mehrere Greifvögel"
+_COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have", "had", "are", "dead", "killed",
+                                 "injured", "wounded", "more", "others", "other", "of", "people", "as", "when",
+                                 "after", "during", "including", "by", "others.", ",", ".", "-", "—", "–"})
+SPORT_CONCEPTS_PER_ARTICLE = 3
+_FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
+                                "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
+                                "would", "said", "say", "says", "near", "across", "over", "but", "than"})
+_PLACE_PREPS = {
+    "de": frozenset({"in", "im", "ins", "nach", "bei", "beim", "nahe", "an", "am", "auf", "vor", "über", "gen"}),
+    "en": frozenset({"in", "into", "to", "at", "near", "inside", "toward", "towards", "over", "on", "outside",
+                     "across", "for"}),
+}
+
+
+_CAUSE_NAMES = dict(_CAUSE_ORDER)
+# lists matched on the word as written only: a lemma would make "wurde" a "werden" (future)
+_TEXT_ONLY = frozenset({"negation", "not_negation", "past_perfect_aux", "passive_aux", "clause_openers",
+                        "clause_breaks", "since"} | {f"modality:{m}" for m in _MODAL_ORDER})
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The cue words of one language, as sets of single words and tuples of phrases."""
+
+    words: dict[str, frozenset[str]]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    gaps: dict[str, tuple[tuple[str, str], ...]]  # "a ... b"
+    heads: dict[str, tuple[str, ...]]  # "*kopf" compound heads
+    theme_concepts: dict[str, str]
+    count_kinds: dict[str, str]
+    cause_concepts: dict[str, frozenset[str]]
+
+
+@cache
+def _raw_cues() -> dict[str, Any]:
+    path = resources.files("streams.extraction") / "data" / "frame_cues.yaml"
+    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def cues_for(lang: str) -> _Cues:
+    raw = _raw_cues()
+    lists: dict[str, list[str]] = {}
+    for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
+                "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
+                "not_before"):
+        lists[key] = list(raw[key].get(lang, []))
+    for cat, per_lang in raw["modality"].items():
+        lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
+    cause_concepts: dict[str, frozenset[str]] = {}
+    for cat, per_lang in raw["cause"].items():
+        lists[f"cause:{cat}"] = list(per_lang.get(lang, []))
+        cause_concepts[cat] = frozenset(per_lang.get("concepts", []))
+        cause_concepts.setdefault(_CAUSE_NAMES.get(cat, cat), cause_concepts[cat])
+    words: dict[str, frozenset[str]] = {}
+    phrases: dict[str, tuple[tuple[str, ...], ...]] = {}
+    gaps: dict[str, tuple[tuple[str, str], ...]] = {}
+    heads: dict[str, tuple[str, ...]] = {}
+    for key, terms in lists.items():
+        w: set[str] = set()
+        p: list[tuple[str, ...]] = []
+        g: list[tuple[str, str]] = []
+        h: list[str] = []
+        for term in terms:
+            t = str(term).lower()
+            if " ... " in t:
+                a, b = t.split(" ... ", 1)
+                g.append((a, b))
+            elif " " in t:
+                p.append(tuple(t.split()))
+            elif t.startswith("*"):
+                h.append(t[1:])
+            else:
+                w.add(t)
+        words[key], phrases[key], gaps[key], heads[key] = frozenset(w), tuple(p), tuple(g), tuple(h)
+    return _Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts)
+
+
+class _Sentence:
+    """Tokens of one sentence split into clauses; cue lookups by clause."""
+
+    def __init__(self, ex: Extraction, index: int, cues: _Cues, lang: str) -> None:
+        s = ex.sentences[index]
+        self.index = index
+        self.first = s.token_start
+        self.tokens: Sequence[Token] = ex.tokens[s.token_start : s.token_end]
+        self.low = [t.text.lower() for t in self.tokens]
+        self.lemma = [t.lemma for t in self.tokens]
+        self.cues = cues
+        self.lang = lang
+        self.clause_of = self._clauses()
+
+    def _clauses(self) -> list[int]:
+        out: list[int] = []
+        clause = 0
+        openers = self.cues.words["clause_openers"]
+        breaks = self.cues.words["clause_breaks"]
+        n = len(self.tokens)
+        for i in range(n):
+            w = self.low[i]
+            if w in (";", ":", "(", ")", "–", "—", "-", "\"", "„", "“", "”") and 0 < i < n - 1:
+                clause += 1
+                out.append(clause)
+                continue
+            if w == "," and i + 1 < n:
+                nxt = self.low[i + 1]
+                # "in Kursk, Russia" and "3,000": a place apposition stays in the clause
+                if nxt in openers or not self.tokens[i + 1].text[:1].isupper() or self.lang == "de":
+                    clause += 1
+            elif w in breaks and i > 0 and self.low[i - 1] != ",":
+                clause += 1
+            out.append(clause)
+        return out
+
+    def span(self, clause: int) -> tuple[int, int]:
+        """Token indexes [a, b) of the sentence's tokens in ``clause``."""
+        idx = [i for i, c in enumerate(self.clause_of) if c == clause]
+        return (idx[0], idx[-1] + 1) if idx else (0, 0)
+
+    def clause_at(self, token: int) -> int:
+        return self.clause_of[token - self.first]
+
+    def hits(self, key: str, lo: int, hi: int) -> list[tuple[int, str]]:
+        """Cue words of list ``key`` among the sentence's tokens [lo, hi): (token index, word)."""
+        words, phrases, gaps, heads = (self.cues.words[key], self.cues.phrases[key], self.cues.gaps[key],
+                                       self.cues.heads[key])
+        out: list[tuple[int, str]] = []
+        text_only = key in _TEXT_ONLY
+        for i in range(max(lo, 0), min(hi, len(self.tokens))):
+            w = self.low[i]
+            lem = w if text_only else self.lemma[i]
+            if w in words or lem in words:
+                if not self._case_ok(i, w):
+                    continue
+                out.append((i, w))
+                continue
+            if heads and len(w) > 4 and any(w.endswith(h) or lem.endswith(h) for h in heads):
+                out.append((i, w))
+                continue
+            for p in phrases:
+                if tuple(self.low[i : i + len(p)]) == p:
+                    out.append((i, " ".join(p)))
+            for a, b in gaps:
+                if (w == a or lem == a) and b in self.low[i + 1 : min(hi, len(self.tokens))]:
+                    out.append((i, f"{a} ... {b}"))
+        return out
+
+    def _case_ok(self, i: int, w: str) -> bool:
+        # English cue words are lower case in running text: "May" is a month, "Will" a name
+        if self.lang != "en" or i == 0:
+            return True
+        return not self.tokens[i].text[:1].isupper()
+
+
+class FrameBuilder:
+    """Builds the frames of one article (see the module docstring). One per language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.cues = cues_for(lang)
+        self.place_preps = _PLACE_PREPS.get(lang, _PLACE_PREPS["en"])
+
+    def build(self, ex: Extraction, dateline: Entity | None = None, published_year: int | None = None) -> tuple[Frame, ...]:
+        if not ex.tokens or not ex.sentences:
+            return ()
+        ref_year = published_year or _latest_year(ex)
+        by_sentence: dict[int, list[ConceptMatch]] = {}
+        concepts_in: dict[int, list[ConceptMatch]] = {}
+        for c in ex.concepts:
+            concepts_in.setdefault(c.sentence, []).append(c)
+            if c.concept in TRIGGERS:
+                by_sentence.setdefault(c.sentence, []).append(c)
+        entities_in: dict[int, list[Entity]] = {}
+        for e in ex.entities:
+            entities_in.setdefault(e.sentence, []).append(e)
+        counts_in: dict[int, list[Count]] = {}
+        for k in ex.counts:
+            counts_in.setdefault(k.sentence, []).append(k)
+        lead_place = self._lead_place(ex, entities_in)
+        sport = sum(1 for c in ex.concepts if c.concept == "sport") >= SPORT_CONCEPTS_PER_ARTICLE
+        frames: list[Frame] = []
+        for si, triggers in sorted(by_sentence.items()):
+            sent = _Sentence(ex, si, self.cues, self.lang)
+            ctx = _Context(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
+                           ref_year, lead_place, dateline, sport)
+            seen: set[tuple[str, int]] = set()
+            for trig in sorted(triggers, key=lambda c: c.token_start):
+                kind = TRIGGERS[trig.concept]
+                clause = sent.clause_at(trig.token_start)
+                if not self._is_event(ctx, trig, kind, clause):
+                    continue
+                if (kind, clause) in seen:
+                    continue
+                seen.add((kind, clause))
+                frames.append(self._frame(ctx, trig, kind, clause))
+        return tuple(_merge_harm(frames, ex.text))
+
+    def _is_event(self, ctx: _Context, trig: ConceptMatch, kind: str, clause: int) -> bool:
+        """False for trigger words that name no event here: "death threats", "Die Toten Hosen",
+        "verletzte Gefühle", a bare "victims" without a number of harmed."""
+        sent = ctx.sent
+        t = trig.token_end - sent.first
+        nxt = sent.low[t] if t < len(sent.low) else ""
+        if nxt in self.cues.words["not_before"]:
+            return False
+        word = sent.tokens[trig.token_start - sent.first].text
+        if kind == "harm" and self.lang == "de" and t < len(sent.tokens) and sent.tokens[t].text[:1].isupper():
+            # an adjective before a noun: "die Toten Hosen", "verletzte Gefühle"; a noun of the
+            # harmed ("getötete Zivilisten") keeps the frame
+            name_part = word[:1].isupper() and word.lower() in ("tote", "toten", "totes")
+            adjective = word.islower() and word.endswith(("e", "en", "er", "es"))
+            harmed_noun = any(c.token_start == sent.first + t and c.concept in self.cues.theme_concepts
+                              for c in ctx.concepts)
+            if name_part or (adjective and not harmed_noun):
+                return False
+        if kind == "harm" and word.lower() in self.cues.words["weak_triggers"]:
+            t0 = trig.token_start - sent.first
+            if t0 > 0 and sent.hits("cause:violence", t0 - 1, t0):
+                return True  # "shot dead", "stabbed to death" name the act
+            lo, hi = sent.span(clause)
+            return any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts)
+        return True
+
+    # ------------------------------------------------------------------ one frame
+
+    def _frame(self, ctx: _Context, trig: ConceptMatch, kind: str, clause: int) -> Frame:
+        sent = ctx.sent
+        lo, hi = sent.span(clause)
+        t_lo, t_hi = trig.token_start - sent.first, trig.token_end - sent.first
+        cues: list[str] = []
+        polarity = self._polarity(sent, lo, hi, t_lo, t_hi, cues)
+        modality = self._modality(sent, lo, hi, t_hi, cues)
+        time = self._time(ctx, lo, hi, t_lo, cues)
+        passive = self._passive(sent, lo, t_lo)
+        agent = self._agent(ctx, lo, hi)
+        theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, lo, hi, t_lo, passive)
+        actor, origin = self._actor(ctx, kind, clause, lo, hi, t_lo, agent, passive)
+        location, source = self._location(ctx, kind, clause, lo, hi, actor)
+        counts = self._counts(ctx, kind, lo, hi)
+        cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
+        first, last = sent.first + lo, sent.first + hi - 1
+        start, end = ctx.ex.tokens[first].start, ctx.ex.tokens[last].end
+        return Frame(
+            kind=kind, trigger=trig.text, trigger_concept=trig.concept, text=ctx.ex.text[start:end], start=start,
+            end=end, token_start=first, token_end=last + 1, sentence=sent.index, polarity=polarity,
+            modality=modality, time=time, cause=cause, theme_kind=theme_kind, theme_kinds=theme_kinds,
+            theme_text=theme_text, actor=actor, location=location, location_source=source, origin=origin,
+            counts=counts, cues=tuple(cues),
+        )
+
+    def _polarity(self, sent: _Sentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str]) -> str:
+        fake = {i for i, _ in sent.hits("not_negation", lo, hi)}
+        for i, w in sent.hits("negation", lo, min(hi, t_hi + 4)):
+            if i not in fake:
+                cues.append(w)
+                return "negated"
+        for _i, w in sent.hits("denial", 0, hi):
+            cues.append(w)
+            return "negated"
+        return "affirmed"
+
+    def _modality(self, sent: _Sentence, lo: int, hi: int, t_hi: int, cues: list[str]) -> str:
+        for cat in _MODAL_ORDER:
+            # cues of the clause up to the trigger's end and a little after ("sent, could ..." no);
+            # governing verbs of earlier clauses ("warned that troops ...")
+            found = sent.hits(f"modality:{cat}", lo, min(hi, t_hi + 3))
+            if not found and cat != "alleged":
+                found = [(i, w) for i, w in sent.hits(f"modality:{cat}", 0, lo) if sent.tokens[i].text.isalpha()]
+            if found:
+                cues.append(found[0][1])
+                return cat
+        return "fact"
+
+    def _time(self, ctx: _Context, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
+        sent = ctx.sent
+        aux = sent.hits("past_perfect_aux", lo, t_lo + 1)
+        if aux and (self.lang == "en" or _german_participle(sent.low[t_lo])):
+            cues.append(aux[0][1])
+            return "background"
+        since = {i for i, _ in sent.hits("since", 0, hi)}
+        for i in range(0, hi):
+            if i >= t_lo and i < lo:
+                continue
+            w = sent.low[i]
+            if _YEAR.match(w):
+                year = int(w)
+                if (i - 1) in since or (i - 2) in since:
+                    cues.append(f"{sent.low[i - 1]} {w}")
+                    return "background"
+                if ctx.ref_year is not None and ctx.ref_year - year >= 2:
+                    cues.append(w)
+                    return "background"
+        for key in ("background", "trial"):
+            found = sent.hits(key, 0, len(sent.tokens)) if key == "trial" else sent.hits(key, lo, hi)
+            if found:
+                cues.append(found[0][1])
+                return "background"
+        return "current"
+
+    def _passive(self, sent: _Sentence, lo: int, t_lo: int) -> bool:
+        return bool(sent.hits("passive_aux", lo, t_lo)) or bool(sent.hits("passive_aux", t_lo + 1, t_lo + 3))
+
+    def _theme(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int, t_lo: int,
+               passive: bool) -> tuple[str | None, tuple[str, ...], str | None]:
+        sent = ctx.sent
+        if kind == "harm":
+            counted = self._harmed_counts(ctx, lo, hi, t_lo)
+            if counted:
+                return counted[0][1], tuple(dict.fromkeys(k for _, k, _ in counted)), counted[0][2]
+        found: list[tuple[int, str, str]] = []  # distance, kind, text
+        for c in ctx.concepts:
+            k = self.cues.theme_concepts.get(c.concept)
+            i = c.token_start - sent.first
+            if k is None or not lo <= i < hi or self._modifier(sent, c):
+                continue
+            if kind == "harm" and not self._patient_side(ctx, i, t_lo, passive):
+                continue
+            found.append((abs(i - t_lo), k, c.text))
+        for cnt in ctx.counts:
+            i = cnt.token_start - sent.first
+            ck = self.cues.count_kinds.get(cnt.counted or "")
+            if lo <= i < hi and ck and kind != "harm":
+                found.append((abs(i - t_lo), ck, cnt.text))
+        if kind == "harm":
+            for e in ctx.entities:
+                i = e.token_start - sent.first
+                if lo <= i < hi and e.type in ("PERSON", "NORP") and self._patient_side(ctx, i, t_lo, passive) \
+                        and not ctx.is_place_word(e):
+                    found.append((abs(i - t_lo) + 1, "person" if e.type == "PERSON" else "people", e.text))
+        if not found and kind == "deployment" and clause > 0:
+            # "North Korea has sent troops, which arrived in Kursk": the troops of the clause before
+            return self._theme(ctx, kind, clause - 1, *sent.span(clause - 1), t_lo, passive)
+        if not found:
+            return ("unspecified", (), None) if kind == "harm" else (None, (), None)
+        found.sort(key=lambda f: (f[0], f[1] not in FORCE_KINDS))
+        if kind == "deployment":
+            # the mover nearest the verb: "police and U.N. troops moved into" -> troops; "refugees
+            # ... before they enter" -> refugees
+            best = found[0]
+            return best[1], tuple(dict.fromkeys(f[1] for f in found)), best[2]
+        # harm without a number: the one harmed nearest the verb ("a journalist was shot dead")
+        return found[0][1], (found[0][1],), found[0][2]
+
+    def _harmed_counts(self, ctx: _Context, lo: int, hi: int, t_lo: int) -> list[tuple[int, str, str]]:
+        """The kinds of the harmed that the clause counts: "four civilians", "three Egyptian troops",
+        "kills 5 in Gaza" (unspecified); a count of something else ("18 feet") gives none."""
+        sent = ctx.sent
+        out: list[tuple[int, str, str]] = []
+        for k in self._harm_counts(ctx, lo, hi):
+            out.append((abs(k[0].token_start - sent.first - t_lo), k[1], k[0].text))
+        out.sort(key=lambda f: f[0])
+        return out
+
+    def _harm_counts(self, ctx: _Context, lo: int, hi: int) -> list[tuple[Count, str]]:
+        """The counts of harmed in the clause with the kind of harmed each counts. A number whose
+        only noun is the harm word ("two soldiers were killed and three wounded") counts the
+        kind of the number before it."""
+        sent = ctx.sent
+        out: list[tuple[Count, str]] = []
+        last: str | None = None
+        for k in sorted(ctx.counts, key=lambda c: c.token_start):
+            i = k.token_start - sent.first
+            if i >= hi or k.event not in _HARM_EVENTS:
+                continue
+            elliptic = k.counted_text is None or any(
+                c.concept in ("kill", "injure") and c.start <= (k.counted_start or -1) < c.end for c in ctx.concepts)
+            ck = self.cues.count_kinds.get(k.counted or "")
+            if elliptic and last is not None:
+                ck = last
+            elif ck is None or (elliptic and k.counted in ("people", None)):
+                ck = self._uncounted_kind(ctx, k) if k.counted in (None, "other") else ck
+            if ck is None:
+                continue
+            last = ck
+            if lo <= i:
+                out.append((k, ck))
+        return out
+
+    def _uncounted_kind(self, ctx: _Context, k: Count) -> str | None:
+        """A count without a known noun: the kind of the theme word or people-demonym right after it,
+        "unspecified" when no noun follows ("killed 5 in Gaza"), None when it counts a thing."""
+        sent = ctx.sent
+        j = k.token_end - sent.first
+        for c in ctx.concepts:
+            if 0 <= c.token_start - sent.first - j <= 2 and c.concept in self.cues.theme_concepts:
+                return self.cues.theme_concepts[c.concept]
+        for e in ctx.entities:
+            if 0 <= e.token_start - sent.first - j <= 1 and e.type in ("NORP", "PERSON"):
+                return "people"
+        if j >= len(sent.tokens):
+            return "unspecified"
+        nxt = sent.tokens[j].text
+        if self.lang == "de":
+            return None if nxt[:1].isupper() and nxt.isalpha() else "unspecified"
+        if nxt.lower() in _COUNT_FOLLOWERS_EN or not nxt.isalpha():
+            return "unspecified"
+        return None
+
+    def _modifier(self, sent: _Sentence, c: ConceptMatch) -> bool:
+        """"military" in "military jet", "military funeral": an adjective, not the forces."""
+        if self.lang != "en" or c.token_end - c.token_start != 1:
+            return False
+        word = sent.low[c.token_start - sent.first]
+        j = c.token_end - sent.first
+        if word not in ("military", "army", "militia", "rebel", "police") or j >= len(sent.tokens):
+            return False
+        nxt = sent.tokens[j].text
+        return nxt.isalpha() and nxt.islower() and nxt not in _FUNCTION_WORDS_EN
+
+    def _patient_side(self, ctx: _Context, i: int, t_lo: int, passive: bool) -> bool:
+        """For harm: is the word at ``i`` on the side of the harmed (not of the one who harms)?"""
+        if i in ctx.agent_tokens:
+            return False
+        if i == t_lo:  # "Tote", "casualties": the trigger names the harmed
+            return True
+        tok = ctx.sent.low[t_lo]
+        noun_trigger = ctx.sent.tokens[t_lo].text[:1].isupper() and self.lang == "de"
+        verbal = t_lo > 0 and bool(ctx.sent.hits("cause:violence", t_lo - 1, t_lo))  # "shot dead"
+        if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
+                                                   "wounded", "injured")):
+            return True
+        return (i < t_lo) == passive or (not passive and i > t_lo)
+
+    def _agent(self, ctx: _Context, lo: int, hi: int) -> Entity | None:
+        """The agent of a passive: the entity after "by", "von", "durch" in the clause."""
+        sent = ctx.sent
+        preps = {i for i, _ in sent.hits("agent_prepositions", lo, hi)}
+        if not preps:
+            return None
+        for e in ctx.entities:
+            i = e.token_start - sent.first
+            if any(0 < i - p <= 3 for p in preps) and e.type not in PLACE_TYPES | {"PERSON"} or (
+                    any(0 < i - p <= 3 for p in preps) and e.kind in ACTOR_KINDS and e.type != "LOC"):
+                ctx.agent_tokens.update(range(i, e.token_end - sent.first))
+                return e
+        for p in preps:
+            ctx.agent_tokens.update(range(p + 1, min(p + 4, hi)))
+        return None
+
+    def _actor(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int, t_lo: int,
+               agent: Entity | None, passive: bool) -> tuple[Entity | None, Entity | None]:
+        sent = ctx.sent
+        origin: Entity | None = None
+        candidates: list[tuple[int, Entity]] = []
+        themes = [c.token_start - sent.first for c in ctx.concepts
+                  if self.cues.theme_concepts.get(c.concept) in FORCE_KINDS and lo <= c.token_start - sent.first < hi]
+        for e in ctx.entities:
+            i = e.token_start - sent.first
+            if not lo <= i < hi:
+                continue
+            if e.country is None:
+                # "U.N. troops", "NATO-Truppen": a multinational force has no one country
+                if e.type == "ORG" and any(0 <= th - (e.token_end - sent.first) <= 1 for th in themes):
+                    return e, None
+                continue
+            attached = any(0 <= th - (e.token_end - sent.first) <= 2 for th in themes)
+            if attached and (e.type == "NORP" or e.kind in ("demonym", "armed_forces")):
+                return e, None  # "nordkoreanische Soldaten", "North Korean troops"
+            if ctx.is_origin(e):
+                origin = origin or e
+                continue
+            if ctx.is_place(e) or e.type == "LOC":
+                continue
+            if e.type == "PERSON" and kind != "harm":
+                candidates.append((abs(i - t_lo) + 2, e))
+                continue
+            if e.type in ("GPE", "NORP", "ORG") and (e.kind in ACTOR_KINDS or e.type == "NORP"):
+                candidates.append((abs(i - t_lo), e))
+        if agent is not None and agent.country:
+            return agent, origin
+        if kind == "harm" and passive:
+            return None, origin  # the subject of a passive is the harmed
+        if kind == "harm":
+            candidates = [(d, e) for d, e in candidates if e.token_start - sent.first < t_lo]
+        if candidates:
+            candidates.sort(key=lambda c: c[0])
+            return candidates[0][1], origin
+        if origin is not None and kind == "deployment":
+            return origin, origin
+        if kind == "deployment" and clause > 0:
+            # the state named in an earlier clause of the sentence ("Russland, so heißt es, schickt ...")
+            for c in range(clause - 1, -1, -1):
+                a, b = sent.span(c)
+                if sent.hits("speech", a, b):
+                    continue
+                for e in ctx.entities:
+                    i = e.token_start - sent.first
+                    if a <= i < b and e.country and e.kind in ACTOR_KINDS and not ctx.is_place(e):
+                        return e, origin
+        return None, origin
+
+    def _location(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int,
+                  actor: Entity | None) -> tuple[Entity | None, str | None]:
+        sent = ctx.sent
+        speech_spans = [i for i, _ in sent.hits("speech", 0, len(sent.tokens))]
+
+        def ok(e: Entity) -> bool:
+            if e.type not in PLACE_TYPES or e.kind in NON_PLACE_KINDS or e is actor:
+                return False
+            i = e.token_start - sent.first
+            # "said in Kyiv", "told reporters in Ankara": where someone spoke
+            return not any(0 < i - s <= 4 for s in speech_spans) and (ctx.is_place(e) or self._after_prep(sent, i))
+
+        in_clause = [e for e in ctx.entities if lo <= e.token_start - sent.first < hi and ok(e)]
+        if in_clause:
+            return _most_specific(in_clause), "clause"
+        others = [e for e in ctx.entities if ok(e) and not sent.hits("speech", *sent.span(sent.clause_at(e.token_start)))]
+        if others:
+            return _most_specific(others), "sentence"
+        if kind in ("harm", "attack"):
+            if ctx.lead_place is not None and ctx.lead_place.sentence <= sent.index:
+                return ctx.lead_place, "lead"
+            if ctx.dateline is not None:
+                return ctx.dateline, "dateline"
+        return None, None
+
+    def _after_prep(self, sent: _Sentence, i: int) -> bool:
+        """A place preposition up to four words before token ``i`` with no comma or verb-like word
+        between ("toward Baghdad", "into volatile central Iraq", "in die umkämpfte Region")."""
+        for j in range(i - 1, max(i - 5, -1), -1):
+            w = sent.low[j]
+            if w in self.place_preps:
+                return True
+            if not w.isalpha() or w in self.cues.words["speech"]:
+                return False
+        return False
+
+    def _counts(self, ctx: _Context, kind: str, lo: int, hi: int) -> tuple[Count, ...]:
+        sent = ctx.sent
+        out = [k for k, _ in self._harm_counts(ctx, lo, hi)] if kind == "harm" else []
+        for k in ctx.counts:
+            if not lo <= k.token_start - sent.first < hi:
+                continue
+            if kind == "harm":
+                continue
+            if kind in ("deployment", "withdrawal") and (k.counted in ("soldiers", "fighters")
+                                                           or k.event in ("deployed", "withdrawn")) or kind == "attack" and k.event in ("killed", "injured", "launched"):
+                out.append(k)
+        return tuple(out)
+
+    def _cause(self, ctx: _Context, kind: str, lo: int, hi: int, trig: ConceptMatch, actor: Entity | None,
+               cues: list[str]) -> str:
+        sent = ctx.sent
+        if kind == "attack":
+            return "violence"
+
+        def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: _Sentence) -> str | None:
+            present = {c.concept for c in concepts}
+            for cat, name in _CAUSE_ORDER:
+                hit = s.hits(f"cause:{cat}", a, b)
+                if hit or present & self.cues.cause_concepts.get(cat, frozenset()):
+                    cues.append(hit[0][1] if hit else sorted(present & self.cues.cause_concepts[cat])[0])
+                    return name
+            return None
+
+        clause_concepts = [c for c in ctx.concepts if lo <= c.token_start - sent.first < hi]
+        found = decide(lo, hi, clause_concepts, sent)
+        if found:
+            return found
+        if ctx.sport:
+            cues.append("sport")
+            return "sport"  # "der verletzte Kapitän": an article about a match
+        if (actor is not None and actor.kind in ("country", "armed_forces", "armed_group")
+                and trig.text.lower() in _ACTIVE_KILL and actor.token_start < trig.token_start):
+            cues.append(actor.text)
+            return "violence"  # "Israel kills five in Gaza"
+        found = decide(0, len(sent.tokens), ctx.concepts, sent)
+        if found:
+            return found
+        # the sentence before, and the lead: "A car bomb exploded in ... Four people were killed."
+        for si in dict.fromkeys((sent.index - 1, 0)):
+            if 0 <= si < sent.index:
+                other = _Sentence(ctx.ex, si, self.cues, self.lang)
+                found = decide(0, len(other.tokens), [c for c in ctx.ex.concepts if c.sentence == si], other)
+                if found:
+                    return found
+        return "unknown"
+
+    def _lead_place(self, ex: Extraction, entities_in: dict[int, list[Entity]]) -> Entity | None:
+        for si in range(min(2, len(ex.sentences))):
+            places = [e for e in entities_in.get(si, []) if e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS]
+            if places:
+                return _most_specific(places)
+        return None
+
+
+class _Context:
+    """One sentence and what extraction found in it, with role lookups cached."""
+
+    def __init__(self, ex: Extraction, sent: _Sentence, concepts: list[ConceptMatch], entities: list[Entity],
+                 counts: list[Count], ref_year: int | None, lead_place: Entity | None,
+                 dateline: Entity | None, sport: bool = False) -> None:
+        self.ex, self.sent, self.concepts, self.entities, self.counts = ex, sent, concepts, entities, counts
+        self.ref_year, self.lead_place, self.dateline, self.sport = ref_year, lead_place, dateline, sport
+        self.agent_tokens: set[int] = set()
+        self._roles: dict[tuple[int, str], bool] = {}
+
+    def _role(self, e: Entity, role: str) -> bool:
+        from streams.rules.roles import has_role  # the same place/origin test rules use
+
+        key = (id(e), role)
+        if key not in self._roles:
+            self._roles[key] = has_role(self.ex, e, role)
+        return self._roles[key]
+
+    def is_place(self, e: Entity) -> bool:
+        return self._role(e, "place")
+
+    def is_origin(self, e: Entity) -> bool:
+        return self._role(e, "origin")
+
+    def is_place_word(self, e: Entity) -> bool:
+        return e.type in PLACE_TYPES and self.is_place(e)
+
+
+def _most_specific(places: Sequence[Entity]) -> Entity:
+    """A city or region over its country ("in Kursk, Russia" -> Kursk); the first otherwise."""
+    rank = {"city": 0, "district": 0, "region": 1, "feature": 1, "country": 2}
+    return sorted(places, key=lambda e: (rank.get(e.kind or "", 1), e.start))[0]
+
+
+def _german_participle(word: str) -> bool:
+    return word.startswith("ge") or word.endswith(("iert", "t", "en")) and not word.endswith("ten")
+
+
+def _latest_year(ex: Extraction) -> int | None:
+    years = [int(t.text) for t in ex.tokens if len(t.text) == 4 and _YEAR.match(t.text)]
+    return max(years) if years else None
+
+
+def _merge_harm(frames: list[Frame], text: str) -> list[Frame]:
+    """One harm frame per sentence and reading: "four were killed and six injured" is one event."""
+    out: list[Frame] = []
+    for f in frames:
+        prev = out[-1] if out else None
+        if (prev is not None and f.kind == "harm" and prev.kind == "harm" and prev.sentence == f.sentence
+                and (prev.polarity, prev.time) == (f.polarity, f.time)):
+            start, end = min(prev.start, f.start), max(prev.end, f.end)
+            out[-1] = replace(
+                prev, start=start, end=end, text=text[start:end], token_start=min(prev.token_start, f.token_start),
+                token_end=max(prev.token_end, f.token_end),
+                counts=prev.counts + tuple(k for k in f.counts if k not in prev.counts),
+                theme_kinds=tuple(dict.fromkeys(prev.theme_kinds + f.theme_kinds)),
+                theme_kind=prev.theme_kind if prev.theme_kind != "unspecified" else f.theme_kind,
+                location=prev.location or f.location, location_source=prev.location_source or f.location_source,
+                actor=prev.actor or f.actor, cause=prev.cause if prev.cause != "unknown" else f.cause,
+                cues=prev.cues + tuple(c for c in f.cues if c not in prev.cues),
+            )
+            continue
+        out.append(f)
+    return out
