@@ -25,6 +25,9 @@ class ArticleError(ValueError):
         self.detail = detail
 
 
+TITLE_SEPARATOR = "\n\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     id: str
@@ -37,6 +40,15 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def analysed_text(self) -> tuple[str, int]:
+        """The text extraction reads and where ``text`` starts in it: the headline, a blank line and
+        the text; the text alone when there is no title or the text already opens with it."""
+        title = (self.title or "").strip()
+        if not title or self.text.lstrip().startswith(title):
+            return self.text, 0
+        head = title + TITLE_SEPARATOR
+        return head + self.text, len(head)
 
     @classmethod
     def from_dict(cls, data: Any, *, max_text_chars: int | None = None) -> Article:
@@ -192,10 +204,14 @@ class Extraction:
     concepts: tuple[ConceptMatch, ...] = ()
     counts: tuple[Count, ...] = ()
     frames: tuple[Frame, ...] = ()
+    # where Article.text starts in ``text``: the headline is analysed too, as the first sentence of
+    # ``text`` followed by a blank line (0: no title, ``text`` is Article.text)
+    body_start: int = 0
 
     def to_dict(self, *, with_tokens: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "article_id": self.article_id,
+            "body_start": self.body_start,
             "language": self.language,
             "supported": self.supported,
             "sentences": [asdict(s) for s in self.sentences],
@@ -215,12 +231,19 @@ class Extraction:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """A sentence that supports a match; ``start``/``end`` are offsets into the article's ``field``
+    (``text``, or ``title`` for the headline)."""
+
     text: str
     start: int
     end: int
+    field: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
+        d: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        if self.field != "text":
+            d["field"] = self.field
+        return d
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ synchronous Python: the worker runs it in an executor, ``newsalert check`` calls
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import gc
@@ -172,13 +173,14 @@ class Extractor:
             by_lang.setdefault(lang, []).append(idx)
         for lang, idxs in by_lang.items():
             pipe = self.pipelines.get(lang)
-            texts = [articles[i].text for i in idxs]
+            texts = [articles[i].analysed_text()[0] for i in idxs]
             if pipe is None:
                 log.info("extraction: language %s is not supported (articles %s)", lang, ", ".join(articles[i].id for i in idxs[:5]))
-                for i, doc in zip(idxs, self.splitter.pipe(texts, batch_size=PIPE_BATCH), strict=True):
+                docs = self.splitter.pipe(texts, batch_size=PIPE_BATCH)
+                for i, text, doc in zip(idxs, texts, docs, strict=True):
                     results[i] = Extraction(
-                        article_id=articles[i].id, language=lang, supported=False, text=articles[i].text,
-                        sentences=tuple(_sentences(doc)),
+                        article_id=articles[i].id, language=lang, supported=False, text=text,
+                        sentences=tuple(_sentences(doc)), body_start=articles[i].analysed_text()[1],
                     )
                 continue
             for i, doc in zip(idxs, _tokenize(pipe, texts), strict=True):
@@ -196,14 +198,15 @@ class Extractor:
         """Extract a batch in a language the caller knows (no detection). Used by evaluations and
         by callers whose source guarantees the language. Raises KeyError for an unsupported one."""
         pipe = self.pipelines[language]
-        docs = _tokenize(pipe, [a.text for a in articles])
+        docs = _tokenize(pipe, [a.analysed_text()[0] for a in articles])
         return [self._from_doc(a, language, pipe, doc) for a, doc in zip(articles, docs, strict=True)]
 
     def _from_doc(self, article: Article, lang: str, pipe: LanguagePipeline, doc: Doc) -> Extraction:
         """Build the Extraction of one tokenised document (``doc`` comes from the bare tokenizer:
         lemmas, sentence starts and the other per-word attributes come from ``pipe.lexemes``).
         The stages are separate methods so that benchmarks/bench_extraction.py can time each."""
-        w = self._words(article.text, pipe, doc)
+        text, body_start = article.analysed_text()
+        w = self._words(text, pipe, doc, body_start)
         tokens = self._tokens(w)
         entities = self._entities(w, pipe, doc)
         concepts, per_token = self._concepts(w, pipe)
@@ -218,6 +221,7 @@ class Extractor:
             entities=tuple(entities),
             concepts=tuple(concepts),
             counts=tuple(counts),
+            body_start=body_start,
         )
         return self._frames(extraction, pipe, article)
 
@@ -229,8 +233,9 @@ class Extractor:
         return dataclasses.replace(extraction, frames=frames)
 
     @staticmethod
-    def _words(text: str, pipe: LanguagePipeline, doc: Doc) -> Words:
-        """Stage 1: token ids and offsets from the Doc, per-word attributes, sentences."""
+    def _words(text: str, pipe: LanguagePipeline, doc: Doc, body_start: int = 0) -> Words:
+        """Stage 1: token ids and offsets from the Doc, per-word attributes, sentences (the
+        headline, when there is one before ``body_start``, is a sentence of its own)."""
         # ``text`` is the article text: spaCy's tokenizer is lossless (doc.text == text), and
         # rebuilding doc.text would iterate the Doc
         n = len(doc)
@@ -240,6 +245,10 @@ class Extractor:
             orths, idx = [], []
         rows = pipe.lexemes.rows(orths)
         starts = sentence_starts(rows)
+        if body_start and n:
+            first_body = bisect.bisect_left(idx, body_start)
+            if first_body < n:
+                starts[first_body] = True
         if n:
             # one transposition instead of one list per attribute
             words, lowers, lemmas, is_punct, like_num, _sp, token_sets, phrase_starts, count_starts = zip(*rows, strict=True)

@@ -102,7 +102,7 @@ def cues_for(lang: str) -> _Cues:
     lists: dict[str, list[str]] = {}
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
-                "not_before"):
+                "not_before", "intransitive", "reflexive"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
@@ -277,7 +277,11 @@ class FrameBuilder:
             if t0 > 0 and sent.hits("cause:violence", t0 - 1, t0):
                 return True  # "shot dead", "stabbed to death" name the act
             lo, hi = sent.span(clause)
-            return any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts)
+            if any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts):
+                return True
+            # "the killing of a journalist": the harmed named right after
+            return any(0 < c.token_start - trig.token_end <= 3 and c.concept in self.cues.theme_concepts
+                       for c in ctx.concepts)
         return True
 
     # ------------------------------------------------------------------ one frame
@@ -366,12 +370,18 @@ class FrameBuilder:
             counted = self._harmed_counts(ctx, lo, hi, t_lo)
             if counted:
                 return counted[0][1], tuple(dict.fromkeys(k for _, k, _ in counted)), counted[0][2]
+            nxt = t_lo + 1
+            if nxt < len(sent.low) and sent.low[nxt] in self.cues.words["reflexive"]:
+                return "self", ("self",), sent.tokens[nxt].text  # "kills himself"
         found: list[tuple[int, str, str]] = []  # distance, kind, text
+        theme_starts = {c.token_start for c in ctx.concepts if c.concept in self.cues.theme_concepts}
         for c in ctx.concepts:
             k = self.cues.theme_concepts.get(c.concept)
             i = c.token_start - sent.first
             if k is None or not lo <= i < hi or self._modifier(sent, c):
                 continue
+            if c.token_end in theme_starts:
+                continue  # "child killer": the head names the kind
             if kind == "harm" and not self._patient_side(ctx, i, t_lo, passive):
                 continue
             found.append((abs(i - t_lo), k, c.text))
@@ -473,6 +483,8 @@ class FrameBuilder:
         if i == t_lo:  # "Tote", "casualties": the trigger names the harmed
             return True
         tok = ctx.sent.low[t_lo]
+        if tok in self.cues.words["intransitive"] or ctx.sent.lemma[t_lo] in self.cues.words["intransitive"]:
+            return True  # "marines die", "Menschen starben"
         noun_trigger = ctx.sent.tokens[t_lo].text[:1].isupper() and self.lang == "de"
         verbal = t_lo > 0 and bool(ctx.sent.hits("cause:violence", t_lo - 1, t_lo))  # "shot dead"
         if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
@@ -636,8 +648,14 @@ class FrameBuilder:
         return "unknown"
 
     def _lead_place(self, ex: Extraction, entities_in: dict[int, list[Entity]]) -> Entity | None:
+        """The place the lead (headline and first sentence) is about: a place after a place
+        preposition, or a city or region; a country only after a preposition ("US Marines" is no
+        place)."""
+        from streams.rules.roles import has_role
+
         for si in range(min(2, len(ex.sentences))):
-            places = [e for e in entities_in.get(si, []) if e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS]
+            places = [e for e in entities_in.get(si, []) if e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS
+                      and (e.kind in ("city", "region", "district", "feature") or has_role(ex, e, "place"))]
             if places:
                 return _most_specific(places)
         return None

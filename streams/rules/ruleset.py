@@ -146,7 +146,11 @@ def _evidence(items: Sequence[Item], ex: Extraction) -> tuple[Evidence, ...]:
         raw = ex.text[s:e]
         lead = len(raw) - len(raw.lstrip())
         trail = len(raw) - len(raw.rstrip())
-        out.append(Evidence(raw.strip(), s + lead, e - trail))  # offsets stay true to Article.text
+        start, end = s + lead, e - trail
+        if start >= ex.body_start:  # offsets stay true to Article.text
+            out.append(Evidence(raw.strip(), start - ex.body_start, end - ex.body_start))
+        else:  # the headline: offsets into Article.title
+            out.append(Evidence(raw.strip(), start, end, field="title"))
     return tuple(out)
 
 
