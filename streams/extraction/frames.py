@@ -43,6 +43,7 @@ TRIGGERS: dict[str, str] = {
     "shelling": "attack",
 }
 FORCE_KINDS = frozenset({"troops", "unit", "fighters", "mercenaries", "equipment"})
+HARMED_KINDS = frozenset({"civilians", "people", "children", "journalists", "hostages", "refugees", "aid-workers"})
 ACTOR_KINDS = frozenset({"country", "demonym", "armed_forces", "org", "armed_group"})
 PLACE_TYPES = frozenset({"GPE", "LOC"})
 NON_PLACE_KINDS = frozenset({"demonym", "armed_forces"})
@@ -50,7 +51,11 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _MODAL_ORDER = ("speculated", "attempted", "feared", "demanded", "planned", "announced", "alleged")
 # cue category -> the cause it names; checked in this order (see frame_cues.yaml)
 _CAUSE_ORDER = (("animal", "animal"), ("disease_phrase", "disease"), ("violence", "violence"),
-                ("accident", "accident"), ("disaster", "disaster"), ("disease", "disease"))
+                ("accident", "accident"), ("disaster", "disaster"), ("disease", "disease"),
+                # generic words ("strike", "Angriff") name violence unless an accident is named too
+                ("attack", "violence"),
+                # an explosion with no accident in sight is a bomb's in the news this is for
+                ("explosion", "violence"))
 _ACTIVE_KILL = frozenset({"kill", "kills", "killed", "killing", "tötet", "tötete", "töteten", "tötetet", "getötet",
                           "erschoss", "erschossen", "shot", "shoots", "bombed", "wounded", "wounds", "injured",
                           "verletzte", "verletzten"})
@@ -60,6 +65,9 @@ _COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have",
                                  "injured", "wounded", "more", "others", "other", "of", "people", "as", "when",
                                  "after", "during", "including", "by", "others.", ",", ".", "-", "—", "–"})
 SPORT_CONCEPTS_PER_ARTICLE = 3
+_AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "after", "as", "when", "while", "and",
+                               "outside", "inside", "overnight", "today", "yesterday", "early", "late", "last", "this",
+                               "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
                                 "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
                                 "would", "said", "say", "says", "near", "across", "over", "but", "than"})
@@ -140,6 +148,8 @@ class _Sentence:
 
     def __init__(self, ex: Extraction, index: int, cues: _Cues, lang: str) -> None:
         s = ex.sentences[index]
+        # a headline is in title case ("Rebels Kill 12 In Car Bombing"): cue words may be capitalised
+        self.headline = ex.body_start > 0 and s.start < ex.body_start
         self.index = index
         self.first = s.token_start
         self.tokens: Sequence[Token] = ex.tokens[s.token_start : s.token_end]
@@ -206,7 +216,7 @@ class _Sentence:
 
     def _case_ok(self, i: int, w: str) -> bool:
         # English cue words are lower case in running text: "May" is a month, "Will" a name
-        if self.lang != "en" or i == 0:
+        if self.lang != "en" or i == 0 or self.headline:
             return True
         return not self.tokens[i].text[:1].isupper()
 
@@ -272,7 +282,8 @@ class FrameBuilder:
                               for c in ctx.concepts)
             if name_part or (adjective and not harmed_noun):
                 return False
-        if kind == "harm" and word.lower() in self.cues.words["weak_triggers"]:
+        weak = self.cues.words["weak_triggers"]
+        if kind == "harm" and (word.lower() in weak or sent.lemma[trig.token_start - sent.first] in weak):
             t0 = trig.token_start - sent.first
             if t0 > 0 and sent.hits("cause:violence", t0 - 1, t0):
                 return True  # "shot dead", "stabbed to death" name the act
@@ -280,8 +291,8 @@ class FrameBuilder:
             if any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts):
                 return True
             # "the killing of a journalist": the harmed named right after
-            return any(0 < c.token_start - trig.token_end <= 3 and c.concept in self.cues.theme_concepts
-                       for c in ctx.concepts)
+            return any(0 < c.token_start - trig.token_end <= 3
+                       and self.cues.theme_concepts.get(c.concept) in HARMED_KINDS for c in ctx.concepts)
         return True
 
     # ------------------------------------------------------------------ one frame
@@ -294,7 +305,7 @@ class FrameBuilder:
         polarity = self._polarity(sent, lo, hi, t_lo, t_hi, cues)
         modality = self._modality(sent, lo, hi, t_hi, cues)
         time = self._time(ctx, lo, hi, t_lo, cues)
-        passive = self._passive(sent, lo, t_lo)
+        passive = self._passive(sent, lo, t_lo, t_hi)
         agent = self._agent(ctx, lo, hi)
         theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, lo, hi, t_lo, passive)
         actor, origin = self._actor(ctx, kind, clause, lo, hi, t_lo, agent, passive)
@@ -323,12 +334,22 @@ class FrameBuilder:
         return "affirmed"
 
     def _modality(self, sent: _Sentence, lo: int, hi: int, t_hi: int, cues: list[str]) -> str:
+        """The first category (in _MODAL_ORDER) with a cue in the clause up to just after the
+        trigger; an earlier clause governs only a clause it introduces ("warned that troops could
+        ...", "fordert, dass ..."). "attempted" needs its cue right before the trigger ("tried to
+        kill", "Mordversuch"): an attempt elsewhere in the clause is about something else."""
+        openers = self.cues.words["clause_openers"]
+        governed = sent.low[lo] in openers or (
+            sent.low[lo] == "," and lo + 1 < len(sent.low) and sent.low[lo + 1] in openers)
+        t_lo = t_hi - 1
         for cat in _MODAL_ORDER:
-            # cues of the clause up to the trigger's end and a little after ("sent, could ..." no);
-            # governing verbs of earlier clauses ("warned that troops ...")
-            found = sent.hits(f"modality:{cat}", lo, min(hi, t_hi + 3))
-            if not found and cat != "alleged":
-                found = [(i, w) for i, w in sent.hits(f"modality:{cat}", 0, lo) if sent.tokens[i].text.isalpha()]
+            if cat == "attempted":
+                found = sent.hits(f"modality:{cat}", max(lo, t_lo - 3), t_hi)
+            else:
+                found = sent.hits(f"modality:{cat}", lo, min(hi, t_hi + 3))
+                if not found and governed and cat != "alleged":
+                    a, _b = sent.span(sent.clause_of[lo] - 1) if lo > 0 else (0, 0)
+                    found = [(i, w) for i, w in sent.hits(f"modality:{cat}", a, lo) if sent.tokens[i].text.isalpha()]
             if found:
                 cues.append(found[0][1])
                 return cat
@@ -337,6 +358,8 @@ class FrameBuilder:
     def _time(self, ctx: _Context, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
         sent = ctx.sent
         aux = sent.hits("past_perfect_aux", lo, t_lo + 1)
+        if self.lang == "de":  # verb-final: "angegriffen und verletzt hatte"
+            aux += sent.hits("past_perfect_aux", t_lo + 1, min(hi, t_lo + 4))
         if aux and (self.lang == "en" or _german_participle(sent.low[t_lo])):
             cues.append(aux[0][1])
             return "background"
@@ -360,8 +383,16 @@ class FrameBuilder:
                 return "background"
         return "current"
 
-    def _passive(self, sent: _Sentence, lo: int, t_lo: int) -> bool:
-        return bool(sent.hits("passive_aux", lo, t_lo)) or bool(sent.hits("passive_aux", t_lo + 1, t_lo + 3))
+    def _passive(self, sent: _Sentence, lo: int, t_lo: int, t_hi: int | None = None) -> bool:
+        if sent.hits("passive_aux", lo, t_lo) or sent.hits("passive_aux", t_lo + 1, t_lo + 3):
+            return True
+        # "militant gunned down", "Hamas chief killed in strike": a participle with no object
+        # after it, as headlines and reduced clauses write the passive
+        end = t_hi if t_hi is not None else t_lo + 1
+        if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead")):
+            nxt = sent.low[end] if end < len(sent.low) else ""
+            return nxt in _AFTER_PARTICIPLE or not nxt.isalpha()
+        return False
 
     def _theme(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int, t_lo: int,
                passive: bool) -> tuple[str | None, tuple[str, ...], str | None]:
@@ -421,9 +452,10 @@ class FrameBuilder:
         return out
 
     def _harm_counts(self, ctx: _Context, lo: int, hi: int) -> list[tuple[Count, str]]:
-        """The counts of harmed in the clause with the kind of harmed each counts. A number whose
-        only noun is the harm word ("two soldiers were killed and three wounded") counts the
-        kind of the number before it."""
+        """The counts of harmed in the clause with the kind of harmed each counts: the category
+        the count finder gave ("four civilians"), else the harmed word right after the number
+        ("two American soldiers", "12 Iraqis"), else the kind of the number before it when the
+        only noun is the harm word ("two soldiers were killed and three wounded")."""
         sent = ctx.sent
         out: list[tuple[Count, str]] = []
         last: str | None = None
@@ -431,13 +463,18 @@ class FrameBuilder:
             i = k.token_start - sent.first
             if i >= hi or k.event not in _HARM_EVENTS:
                 continue
-            elliptic = k.counted_text is None or any(
-                c.concept in ("kill", "injure") and c.start <= (k.counted_start or -1) < c.end for c in ctx.concepts)
             ck = self.cues.count_kinds.get(k.counted or "")
-            if elliptic and last is not None:
-                ck = last
-            elif ck is None or (elliptic and k.counted in ("people", None)):
-                ck = self._uncounted_kind(ctx, k) if k.counted in (None, "other") else ck
+            if ck is None or ck == "people":
+                after = self._kind_after(ctx, k)
+                elliptic = k.counted_text is None or any(
+                    c.concept in ("kill", "injure") and c.start <= (k.counted_start or -1) < c.end
+                    for c in ctx.concepts)
+                if after is not None:
+                    ck = after
+                elif elliptic and last is not None:
+                    ck = last
+                elif ck is None or elliptic:
+                    ck = self._uncounted_kind(ctx, k)
             if ck is None:
                 continue
             last = ck
@@ -445,9 +482,8 @@ class FrameBuilder:
                 out.append((k, ck))
         return out
 
-    def _uncounted_kind(self, ctx: _Context, k: Count) -> str | None:
-        """A count without a known noun: the kind of the theme word or people-demonym right after it,
-        "unspecified" when no noun follows ("killed 5 in Gaza"), None when it counts a thing."""
+    def _kind_after(self, ctx: _Context, k: Count) -> str | None:
+        """The kind of the harmed word up to two words after a number, if there is one."""
         sent = ctx.sent
         j = k.token_end - sent.first
         for c in ctx.concepts:
@@ -456,6 +492,17 @@ class FrameBuilder:
         for e in ctx.entities:
             if 0 <= e.token_start - sent.first - j <= 1 and e.type in ("NORP", "PERSON"):
                 return "people"
+        return None
+
+    def _uncounted_kind(self, ctx: _Context, k: Count) -> str | None:
+        """A count without a known noun: "unspecified" when no noun follows ("killed 5 in Gaza"),
+        None when it counts a thing ("18 feet", "17 verschiedenen Staaten")."""
+        sent = ctx.sent
+        j = k.token_end - sent.first
+        if self.lang == "de":
+            while j < len(sent.tokens) and sent.tokens[j].text.isalpha() and sent.tokens[j].text.islower() \
+                    and sent.low[j] not in ("und", "oder", "bei", "in", "im", "am", "an", "auf", "nach", "durch"):
+                j += 1  # adjectives before the noun
         if j >= len(sent.tokens):
             return "unspecified"
         nxt = sent.tokens[j].text
@@ -615,9 +662,12 @@ class FrameBuilder:
         if kind == "attack":
             return "violence"
 
-        def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: _Sentence) -> str | None:
+        def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: _Sentence,
+                   explosion: bool = False) -> str | None:
             present = {c.concept for c in concepts}
             for cat, name in _CAUSE_ORDER:
+                if (cat == "explosion") != explosion:
+                    continue
                 hit = s.hits(f"cause:{cat}", a, b)
                 if hit or present & self.cues.cause_concepts.get(cat, frozenset()):
                     cues.append(hit[0][1] if hit else sorted(present & self.cues.cause_concepts[cat])[0])
@@ -631,6 +681,12 @@ class FrameBuilder:
         if ctx.sport:
             cues.append("sport")
             return "sport"  # "der verletzte Kapitän": an article about a match
+        t_lo = trig.token_start - sent.first
+        armed = [c for c in clause_concepts if self.cues.theme_concepts.get(c.concept) in FORCE_KINDS | {"police"}
+                 and not self._patient_side(ctx, c.token_start - sent.first, t_lo, self._passive(sent, lo, t_lo))]
+        if armed:
+            cues.append(armed[0].text)
+            return "violence"  # "soldiers killed three", "wurden von Polizisten erschossen"
         if (actor is not None and actor.kind in ("country", "armed_forces", "armed_group")
                 and trig.text.lower() in _ACTIVE_KILL and actor.token_start < trig.token_start):
             cues.append(actor.text)
@@ -639,12 +695,22 @@ class FrameBuilder:
         if found:
             return found
         # the sentence before, and the lead: "A car bomb exploded in ... Four people were killed."
-        for si in dict.fromkeys((sent.index - 1, 0)):
-            if 0 <= si < sent.index:
-                other = _Sentence(ctx.ex, si, self.cues, self.lang)
-                found = decide(0, len(other.tokens), [c for c in ctx.ex.concepts if c.sentence == si], other)
-                if found:
-                    return found
+        others = [_Sentence(ctx.ex, si, self.cues, self.lang) for si in dict.fromkeys((sent.index - 1, 0, 1))
+                  if 0 <= si < sent.index]
+        for other in others:
+            found = decide(0, len(other.tokens), [c for c in ctx.ex.concepts if c.sentence == other.index], other)
+            if found:
+                return found
+        # an explosion, and no accident named near it (the sentence after, the lead): a bomb's
+        nearby = [sent, *others] + [_Sentence(ctx.ex, si, self.cues, self.lang)
+                                    for si in dict.fromkeys((sent.index + 1, 2)) if si < len(ctx.ex.sentences)
+                                    and si not in (sent.index, *[o.index for o in others])]
+        for s_ in [sent, *others]:
+            if decide(0, len(s_.tokens), (), s_, explosion=True):
+                if any(s2.hits("cause:accident", 0, len(s2.tokens)) for s2 in nearby):
+                    cues.append("accident nearby")
+                    return "accident"
+                return "violence"
         return "unknown"
 
     def _lead_place(self, ex: Extraction, entities_in: dict[int, list[Entity]]) -> Entity | None:
