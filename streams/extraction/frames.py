@@ -67,7 +67,7 @@ _COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have",
 SPORT_CONCEPTS_PER_ARTICLE = 3
 _AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "after", "as", "when", "while", "and",
                                "outside", "inside", "overnight", "today", "yesterday", "early", "late", "last", "this",
-                               "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+                               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
                                 "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
                                 "would", "said", "say", "says", "near", "across", "over", "but", "than"})
