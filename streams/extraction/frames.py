@@ -65,6 +65,8 @@ _COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have",
                                  "injured", "wounded", "more", "others", "other", "of", "people", "as", "when",
                                  "after", "during", "including", "by", "others.", ",", ".", "-", "—", "–"})
 SPORT_CONCEPTS_PER_ARTICLE = 3
+_INTO = frozenset({"into", "in", "ins", "in die", "nach", "toward", "towards", "here", "hier"})
+_INTO_TRIGGERS = frozenset({"into", "stormed", "storm", "incursion", "incursions", "raid", "einmarsch", "entered"})
 _AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "after", "as", "when", "while", "and",
                                "outside", "inside", "overnight", "today", "yesterday", "early", "late", "last", "this",
                                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -74,7 +76,7 @@ _FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "we
 _PLACE_PREPS = {
     "de": frozenset({"in", "im", "ins", "nach", "bei", "beim", "nahe", "an", "am", "auf", "vor", "über", "gen"}),
     "en": frozenset({"in", "into", "to", "at", "near", "inside", "toward", "towards", "over", "on", "outside",
-                     "across", "for"}),
+                     "across", "for", "through", "throughout"}),
 }
 
 
@@ -309,7 +311,7 @@ class FrameBuilder:
         agent = self._agent(ctx, lo, hi)
         theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, lo, hi, t_lo, passive)
         actor, origin = self._actor(ctx, kind, clause, lo, hi, t_lo, agent, passive)
-        location, source = self._location(ctx, kind, clause, lo, hi, actor)
+        location, source = self._location(ctx, kind, clause, lo, hi, actor, t_hi)
         counts = self._counts(ctx, kind, lo, hi)
         cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
         first, last = sent.first + lo, sent.first + hi - 1
@@ -521,7 +523,8 @@ class FrameBuilder:
         if word not in ("military", "army", "militia", "rebel", "police") or j >= len(sent.tokens):
             return False
         nxt = sent.tokens[j].text
-        return nxt.isalpha() and nxt.islower() and nxt not in _FUNCTION_WORDS_EN
+        # "military funeral" (a noun follows) but not "army demolished", "army moves" (a verb)
+        return nxt.isalpha() and nxt.islower() and nxt not in _FUNCTION_WORDS_EN and not nxt.endswith(("ed", "ing"))
 
     def _patient_side(self, ctx: _Context, i: int, t_lo: int, passive: bool) -> bool:
         """For harm: is the word at ``i`` on the side of the harmed (not of the one who harms)?"""
@@ -608,7 +611,7 @@ class FrameBuilder:
         return None, origin
 
     def _location(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int,
-                  actor: Entity | None) -> tuple[Entity | None, str | None]:
+                  actor: Entity | None, t_hi: int = 0) -> tuple[Entity | None, str | None]:
         sent = ctx.sent
         speech_spans = [i for i, _ in sent.hits("speech", 0, len(sent.tokens))]
 
@@ -625,8 +628,12 @@ class FrameBuilder:
         others = [e for e in ctx.entities if ok(e) and not sent.hits("speech", *sent.span(sent.clause_at(e.token_start)))]
         if others:
             return _most_specific(others), "sentence"
-        if kind in ("harm", "attack"):
-            if ctx.lead_place is not None and ctx.lead_place.sentence <= sent.index:
+        # harm happened where the article is: the lead's place or the dateline. Forces moved "into
+        # the streets here", "into a district", "in die Stadt": where the article is, too
+        moved_into = kind == "deployment" and bool(
+            set(sent.low[t_hi:t_hi + 3]) & _INTO or sent.low[t_hi - 1] in _INTO_TRIGGERS)
+        if kind in ("harm", "attack") or moved_into:
+            if ctx.lead_place is not None and ctx.lead_place.sentence <= sent.index and ctx.lead_place is not actor:
                 return ctx.lead_place, "lead"
             if ctx.dateline is not None:
                 return ctx.dateline, "dateline"
