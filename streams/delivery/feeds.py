@@ -19,7 +19,7 @@ import feedparser
 from streams import __version__
 from streams.delivery.htmltext import html_to_text
 from streams.delivery.ingest_state import FeedCache
-from streams.models import Article, ArticleError
+from streams.models import Article, ArticleError, published_epoch
 
 USER_AGENT = f"newsalert/{__version__} (+feed ingestion)"
 MAX_FEED_BYTES = 20_000_000
@@ -177,4 +177,10 @@ def _published(entry: Any) -> str | None:
 
             return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat().replace("+00:00", "Z")
     raw = entry.get("published") or entry.get("updated")
-    return str(raw) if raw else None
+    if not raw:
+        return None
+    try:  # a date feedparser could not read is dropped here rather than the whole entry refused
+        published_epoch(str(raw))
+    except ArticleError:
+        return None
+    return str(raw)
