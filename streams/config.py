@@ -59,6 +59,9 @@ class Settings:
     # past the event's window (tolerated lateness; streams/alerts/expiry.py), checked this often
     suppression_grace_s: float = 86_400.0
     suppression_prune_interval_s: float = 60.0
+    # liveness (/healthz) fails when one agent crashed this many times within this many seconds
+    agent_crash_limit: int = 3
+    agent_crash_window_s: float = 300.0
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"

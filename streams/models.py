@@ -11,9 +11,37 @@ every ``token_start``/``token_end`` is a token index into the article's token li
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 ARTICLE_FIELDS = ("id", "text", "title", "url", "source", "language", "published_at")
+
+# The UTC instants an article's published_at may name. Every time the worker handles must be
+# representable as a datetime (years 1..9999) in UTC, also after adding a time-zone offset or a
+# suppression window; outside this range a time is bogus, not news (docs/reliability.md).
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC).timestamp()
+LATEST_PUBLISHED = datetime(9999, 1, 1, tzinfo=UTC).timestamp()
+
+
+def published_epoch(value: str) -> float:
+    """An ISO 8601 ``published_at`` (naive means UTC) as epoch seconds; raise ArticleError
+    ``bad_published_at`` when it is not ISO 8601 or its UTC instant is outside 1900-01-01 ..
+    9999-01-01 (e.g. ``9999-12-31T23:59:59-14:00``, which is in the year 10000 in UTC)."""
+    text = value.strip()
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ArticleError("bad_published_at", f"published_at {value[:60]!r} is not an ISO 8601 date-time") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        ts = dt.timestamp()
+    except (OverflowError, ValueError):
+        ts = float("nan")
+    if not EARLIEST_PUBLISHED <= ts < LATEST_PUBLISHED:  # also false for NaN
+        raise ArticleError("bad_published_at",
+                           f"published_at {value[:60]!r} is outside 1900-01-01 .. 9999-01-01 in UTC")
+    return ts
 
 
 class ArticleError(ValueError):
@@ -71,6 +99,8 @@ class Article:
             raise ArticleError("empty_field", "field 'text' is empty")
         if max_text_chars is not None and len(data["text"]) > max_text_chars:
             raise ArticleError("too_large", f"text has {len(data['text'])} characters, limit is {max_text_chars}")
+        if data.get("published_at") is not None:
+            published_epoch(data["published_at"])  # raises bad_published_at
         return cls(
             id=data["id"],
             text=data["text"],

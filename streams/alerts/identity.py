@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from streams.models import ArticleError, published_epoch
+
 
 def alert_id(rule_id: str, key: str, window_start: float) -> str:
     raw = f"{rule_id}\x1f{key}\x1f{int(window_start)}".encode()
@@ -16,17 +18,14 @@ def alert_id(rule_id: str, key: str, window_start: float) -> str:
 
 
 def parse_time(value: str | None) -> float | None:
-    """ISO 8601 (with or without zone; naive means UTC) to epoch seconds, or None."""
+    """ISO 8601 (with or without zone; naive means UTC) to epoch seconds, or None when absent,
+    not ISO 8601 or outside the range ``Article.from_dict`` accepts (streams.models.published_epoch)."""
     if not value:
         return None
-    text = value.strip().replace("Z", "+00:00")
     try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
+        return published_epoch(value)
+    except ArticleError:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
 
 
 def iso(ts: float) -> str:

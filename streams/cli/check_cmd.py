@@ -40,11 +40,16 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
             bad += 1
             click.echo(f"skipped {item}", err=True)
             continue
-        result = pipeline.process(item)
-        if not result.extraction.supported:
-            click.echo(f"{item.id}: unsupported language '{result.extraction.language}', not evaluated", err=True)
+        try:
+            result = pipeline.process(item)
+            if not result.extraction.supported:
+                click.echo(f"{item.id}: unsupported language '{result.extraction.language}', not evaluated", err=True)
+                continue
+            alerts = result.standalone_alerts()
+        except Exception as exc:  # noqa: BLE001 - one article's failure is reported, the rest go on
+            bad += 1
+            click.echo(f"skipped {item.id}: processing_error: {type(exc).__name__}: {exc}", err=True)
             continue
-        alerts = result.standalone_alerts()
         total_alerts += len(alerts)
         for alert in alerts:
             click.echo(render(alert.to_dict(), fmt))

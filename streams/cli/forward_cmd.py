@@ -39,17 +39,22 @@ from streams.kafka.settings import KafkaSettings
               help="exit after handling this many alerts (delivered, dead-lettered or filtered out)")
 @click.option("--idle-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="exit when no alert arrived for this many seconds")
+@click.option("--follow-redirects", is_flag=True,
+              help="follow a 307/308 redirect to the same origin (scheme, host, port) with the same POST; "
+                   "without it every 3xx is a failed attempt. Other redirects are never followed")
 @click.option("--quiet", "-q", is_flag=True, help="no line per alert, only the summary")
 @kafka_options
 def forward(
     webhook: str, headers: tuple[str, ...], topics: tuple[str, ...], severity: str | None, tags: tuple[str, ...],
     rules: tuple[str, ...], retries: int, backoff: float, max_backoff: float, http_timeout: float, dlq_topic: str,
-    group: str, from_beginning: bool, max_messages: int | None, idle_timeout: float | None, quiet: bool,
-    kafka: KafkaSettings,
+    group: str, from_beginning: bool, max_messages: int | None, idle_timeout: float | None,
+    follow_redirects: bool, quiet: bool, kafka: KafkaSettings,
 ) -> None:
     """POST every alert (as its JSON) to a webhook; retry with exponential backoff on errors and 5xx,
     and after the last retry, or at once when the webhook answers 4xx, write the alert with the
-    reason to the dead-letter topic and move on.
+    reason to the dead-letter topic and move on. A redirect (3xx) is a failed attempt too, unless
+    --follow-redirects and it is a 307/308 to the same origin: the alert and the headers never go
+    to another origin. The URL must be http(s) without user:password (pass credentials as a header).
 
     Requests carry Content-Type: application/json, X-Newsalert-Alert-Id, X-Newsalert-Revision and
     Idempotency-Key (alert_id:revision): delivery is at least once, so receivers should dedup on it.
@@ -79,7 +84,7 @@ def forward(
         extra_headers[name.strip()] = value.strip()
     try:
         config = WebhookConfig(webhook, retries=retries, backoff_s=backoff, max_backoff_s=max_backoff,
-                               timeout_s=http_timeout, headers=extra_headers)
+                               timeout_s=http_timeout, headers=extra_headers, follow_redirects=follow_redirects)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
 

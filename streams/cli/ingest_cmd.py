@@ -28,10 +28,12 @@ def ingest() -> None:
               help="articles topic [env NEWSALERT_ARTICLES_TOPIC]")
 @click.option("--fetch-timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
               metavar="SECONDS", help="HTTP timeout per feed")
+@click.option("--allow-file", is_flag=True,
+              help="also accept file:// feed URLs (local files); without it only http(s) URLs are read")
 @click.option("--quiet", "-q", is_flag=True, help="print only errors")
 @kafka_options
 def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, topic: str, fetch_timeout: float,
-         quiet: bool, kafka: KafkaSettings) -> None:
+         allow_file: bool, quiet: bool, kafka: KafkaSettings) -> None:
     """Poll RSS/Atom feeds and publish each new entry once as an article.
 
     Article id: a stable hash of the entry's guid (or link); text: the entry's content or summary
@@ -43,10 +45,16 @@ def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, t
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
     from streams.delivery.consume import StopSignal
+    from streams.delivery.feeds import FeedError, check_feed_url
     from streams.delivery.ingest import FeedIngester, FeedResult
     from streams.delivery.ingest_state import IngestState
     from streams.delivery.topics import TopicError, ensure_topics
 
+    for url in urls:  # refused at start, before any connection
+        try:
+            check_feed_url(url, allow_file=allow_file)
+        except FeedError as exc:
+            raise click.UsageError(str(exc)) from exc
     settings = Settings.from_env(kafka=kafka)
     try:
         try:
@@ -71,7 +79,7 @@ def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, t
     state = IngestState(state_path)
     stopper = StopSignal().install()
     ingester = FeedIngester(producer, topic, state, max_text_chars=settings.limits.max_article_chars,
-                            fetch_timeout=fetch_timeout, on_result=show)
+                            fetch_timeout=fetch_timeout, allow_file=allow_file, on_result=show)
     failed = False
     try:
         state.prune()

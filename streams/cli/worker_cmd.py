@@ -34,7 +34,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     from prometheus_client import CollectorRegistry
 
     from streams.delivery.topics import ensure_topics
-    from streams.metrics import install_faust_sensors, start_http_server
+    from streams.metrics import Unhealthy, install_faust_sensors, start_http_server
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
     from streams.worker.app import build_app
@@ -62,7 +62,8 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                   partitions=settings.topic_partitions, replication=settings.topic_replication)
     install_faust_sensors(app, registry)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
-                               is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)
+                               is_healthy=lambda: Unhealthy("the Faust app crashed") if app.crashed else runtime.crashes.health(),
+                               is_ready=lambda: runtime.ready and not app.crashed)
     watcher = None
     if settings.reload_rules:
         # the loaded set is the baseline: a change made since loading is picked up at once

@@ -19,7 +19,7 @@ import feedparser
 from streams import __version__
 from streams.delivery.htmltext import html_to_text
 from streams.delivery.ingest_state import FeedCache
-from streams.models import Article, ArticleError
+from streams.models import Article, ArticleError, published_epoch
 
 USER_AGENT = f"newsalert/{__version__} (+feed ingestion)"
 MAX_FEED_BYTES = 20_000_000
@@ -37,8 +37,21 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def fetch_feed(url: str, cache: FeedCache, *, timeout: float = 20.0) -> FetchResult:
+def check_feed_url(url: str, *, allow_file: bool = False) -> None:
+    """Raise FeedError unless ``url`` is http(s)://host/..., or file:// when ``allow_file``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        if not allow_file:
+            raise FeedError(f"{url}: file:// feeds are read only with --allow-file")
+        return
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise FeedError(f"{url}: a feed URL must be http(s)://host/... (or file:// with --allow-file)")
+
+
+def fetch_feed(url: str, cache: FeedCache, *, timeout: float = 20.0, allow_file: bool = False) -> FetchResult:
     """GET the feed, sending the validators of the last successful poll; raise FeedError."""
+    check_feed_url(url, allow_file=allow_file)
     headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if cache.etag:
         headers["If-None-Match"] = cache.etag
@@ -170,11 +183,25 @@ def _language(value: Any) -> str | None:
 
 
 def _published(entry: Any) -> str | None:
+    """The entry's date as ISO 8601 UTC, or None when it has none or none an article may carry
+    (not a date, or outside what ``Article.from_dict`` accepts): the entry is kept without it."""
+    from datetime import UTC, datetime
+
     for key in ("published_parsed", "updated_parsed"):
         struct = entry.get(key)
         if struct:
-            from datetime import UTC, datetime
-
-            return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat().replace("+00:00", "Z")
+            try:  # feedparser gives UTC struct_times, also for the year 10000 or 0
+                value = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC).isoformat().replace("+00:00", "Z")
+            except (OverflowError, OSError, ValueError):
+                return None
+            return value if _usable_date(value) else None
     raw = entry.get("published") or entry.get("updated")
-    return str(raw) if raw else None
+    return str(raw) if raw and _usable_date(str(raw)) else None
+
+
+def _usable_date(value: str) -> bool:
+    try:
+        published_epoch(value)
+    except ArticleError:
+        return False
+    return True

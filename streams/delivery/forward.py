@@ -37,7 +37,7 @@ class ForwardStats:
 
 
 def dlq_record(rec: Received, raw: bytes, reason: str, *, webhook: str, attempts: int,
-               status: int | None, permanent: bool) -> dict[str, Any]:
+               status: int | None, permanent: bool, location: str | None = None) -> dict[str, Any]:
     """What the dead-letter topic holds: the alert as received, why it failed, where it came from."""
     return {
         "alert": rec.alert if rec.alert is not None else raw.decode("utf-8", "replace"),
@@ -47,6 +47,7 @@ def dlq_record(rec: Received, raw: bytes, reason: str, *, webhook: str, attempts
             "attempts": attempts,
             "last_status": status,
             "permanent": permanent,
+            **({"location": location} if location else {}),
             "failed_at": datetime.now(tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         },
         "source": {"topic": rec.topic, "partition": rec.partition, "offset": rec.offset, "key": rec.key},
@@ -84,16 +85,16 @@ class Forwarder:
             done = self.sender.deliver(raw, alert_id=alert_id, revision=revision)
         except DeliveryFailed as exc:
             self._dead_letter(rec, raw, exc.reason, attempts=exc.attempts, status=exc.status,
-                              permanent=exc.permanent)
+                              permanent=exc.permanent, location=exc.location)
             self.on_event(f"dead-lettered {label} to {self.dlq_topic}: {exc.reason}")
             return
         self.stats.delivered += 1
         self.on_event(f"delivered {label} (HTTP {done.status}, attempt {done.attempts})")
 
     def _dead_letter(self, rec: Received, raw: bytes, reason: str, *, attempts: int, status: int | None,
-                     permanent: bool) -> None:
+                     permanent: bool, location: str | None = None) -> None:
         record = dlq_record(rec, raw, reason, webhook=self.sender.config.safe_url, attempts=attempts,
-                            status=status, permanent=permanent)
+                            status=status, permanent=permanent, location=location)
         value = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         key = rec.key.encode("utf-8") if rec.key is not None else None
         headers = [("newsalert-error", reason[:200].encode("utf-8"))]

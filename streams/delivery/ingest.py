@@ -55,13 +55,14 @@ class FeedIngester:
     stop the others; an entry is remembered only once Kafka acknowledged it."""
 
     def __init__(self, producer: KafkaProducer, topic: str, state: IngestState, *,
-                 max_text_chars: int | None = None, fetch_timeout: float = 20.0,
+                 max_text_chars: int | None = None, fetch_timeout: float = 20.0, allow_file: bool = False,
                  on_result: Callable[[FeedResult], None] = lambda r: None) -> None:
         self.producer = producer
         self.topic = topic
         self.state = state
         self.max_text_chars = max_text_chars
         self.fetch_timeout = fetch_timeout
+        self.allow_file = allow_file  # file:// feed URLs only when asked for (newsalert ingest --allow-file)
         self.on_result = on_result
 
     def poll_once(self, urls: Sequence[str]) -> PollReport:
@@ -77,7 +78,7 @@ class FeedIngester:
     def _poll_feed(self, url: str) -> FeedResult:
         result = FeedResult(url)
         try:
-            fetched = fetch_feed(url, self.state.cache(url), timeout=self.fetch_timeout)
+            fetched = fetch_feed(url, self.state.cache(url), timeout=self.fetch_timeout, allow_file=self.allow_file)
             if fetched.body is None:
                 result.not_modified = True
                 return result

@@ -12,7 +12,7 @@ Typical wiring (streams/worker):
 """
 
 from streams.metrics.faust_sensors import build_faust_metrics, install_faust_sensors
-from streams.metrics.http import MetricsServer, make_app, start_http_server
+from streams.metrics.http import MetricsServer, Unhealthy, make_app, start_http_server
 from streams.metrics.lag import LagReporter, compute_lag, install_lag_timer
 from streams.metrics.service import Metrics
 
@@ -26,4 +26,5 @@ __all__ = [
     "install_lag_timer",
     "make_app",
     "start_http_server",
+    "Unhealthy",
 ]

@@ -6,7 +6,8 @@ negotiation, OpenMetrics, gzip and ``name[]`` filtering) served by a threading w
 daemon thread:
 
 - ``GET <path>`` (default ``/metrics``): the registry's exposition;
-- ``GET /healthz``: 200 when ``is_healthy()`` is true, else 503 (liveness: restart me);
+- ``GET /healthz``: 200 when ``is_healthy()`` is true, else 503 (liveness: restart me); a probe
+  may return ``Unhealthy(reason)`` (false) to put the reason in the 503 body;
 - ``GET /readyz``: 200 when ``is_ready()`` is true, else 503 (readiness: I consume and produce);
 - anything else: 404.
 """
@@ -26,7 +27,19 @@ from prometheus_client import CollectorRegistry, make_wsgi_app
 
 log = logging.getLogger(__name__)
 
-Probe = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Unhealthy:
+    """A failed probe result with its reason (false, like ``False``); the reason is the 503 body."""
+
+    reason: str
+
+    def __bool__(self) -> bool:
+        return False
+
+
+Probe = Callable[[], "bool | Unhealthy"]
 StartResponse = Callable[..., Any]
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -64,14 +77,20 @@ def make_app(
     metrics_path = path.rstrip("/") or "/"
 
     def probe(check: Probe, name: str, start_response: StartResponse) -> list[bytes]:
+        reason = ""
         try:
-            ok = bool(check())
+            result = check()
+            ok = bool(result)
+            if isinstance(result, Unhealthy):
+                reason = result.reason
         except Exception:  # a probe that raises means "not ok", and we say why in the log
             log.exception("%s probe raised", name)
             ok = False
         status = "200 OK" if ok else "503 Service Unavailable"
         start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-        return [b"ok\n" if ok else b"unavailable\n"]
+        if ok:
+            return [b"ok\n"]
+        return [f"unavailable: {reason}\n".encode() if reason else b"unavailable\n"]
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request_path = environ.get("PATH_INFO") or "/"

@@ -98,6 +98,8 @@ class Metrics:
         self._reason = BoundedLabel(max_label_values)
         self._rule = BoundedLabel(max_label_values)
         self._severity = BoundedLabel(max_label_values)
+        self._agent = BoundedLabel(10)
+        self._error = BoundedLabel(50)
         ns = namespace
         r = registry
 
@@ -111,6 +113,13 @@ class Metrics:
         self.dead_letters = Counter(
             "dead_letters", "Messages sent to the dead-letter topic, by reason code.",
             ["reason"], namespace=ns, registry=r)
+        self.record_failures = Counter(
+            "record_failures", "Records whose handling raised in an agent (process_articles, "
+            "suppress_matches): each was dead-lettered and its partition went on. By agent and "
+            "exception class.", ["agent", "error"], namespace=ns, registry=r)
+        self.agent_crashes = Counter(
+            "agent_crashes", "Agent bodies that raised (Faust restarts them); repeated crashes make "
+            "/healthz fail.", ["agent"], namespace=ns, registry=r)
         self.batch_size = Histogram(
             "batch_size", "Articles per processing batch.", namespace=ns, registry=r,
             buckets=BATCH_SIZE_BUCKETS)
@@ -188,6 +197,14 @@ class Metrics:
     def dead_letter(self, reason: str) -> None:
         """Call once per message written to the DLQ, with its reason code (ArticleError.reason)."""
         self.dead_letters.labels(reason=self._reason(reason)).inc()
+
+    def record_failure(self, agent: str, error: str) -> None:
+        """Call once per record whose handling raised and that was dead-lettered instead."""
+        self.record_failures.labels(agent=self._agent(agent), error=self._error(error)).inc()
+
+    def agent_crash(self, agent: str) -> None:
+        """Call once per agent body that raised."""
+        self.agent_crashes.labels(agent=self._agent(agent)).inc()
 
     def observe_batch(self, size: int) -> None:
         """Call once per batch taken from the stream, with the number of records in it."""

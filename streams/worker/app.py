@@ -37,10 +37,17 @@ from streams.config import Settings
 from streams.delivery.routing import message_key, severity_topics_from_env, topics_for
 from streams.delivery.topics import ensure_topics
 from streams.metrics import Metrics, install_lag_timer
-from streams.models import Article, ArticleError, ArticleRef, Match
+from streams.models import Alert, Article, ArticleError, ArticleRef, Match
 from streams.pipeline import PIPELINE_VERSION, Pipeline, Result
 from streams.worker.consumer import Transport
-from streams.worker.messages import SourceRecord, dead_letter, decode_article
+from streams.worker.failures import AgentCrashes, RecordFailures
+from streams.worker.messages import (
+    SourceRecord,
+    check_record_time,
+    dead_letter,
+    decode_article,
+    source_record,
+)
 from streams.worker.pipeline_process import PipelineProcess
 
 log = logging.getLogger("newsalert.worker")
@@ -104,6 +111,9 @@ class WorkerRuntime:
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.started = time.time()
         self.ready = False
+        # a record whose handling raises is dead-lettered and counted; agents that keep crashing fail /healthz
+        self.failures = RecordFailures(metrics)
+        self.crashes = AgentCrashes(metrics, limit=settings.agent_crash_limit, window_s=settings.agent_crash_window_s)
 
     def output_topics(self, ruleset: Any) -> list[str]:
         """Every topic alerts can go to: default, per-severity, and the rules' own ``topics``."""
@@ -195,12 +205,15 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         runtime.metrics.observe_batch(len(events))
         prepared = Prepared()
         for e in events:
-            record = SourceRecord(e.message.topic, e.message.partition, e.message.offset,
-                                  e.message.timestamp, e.message.key, e.message.value)
+            record = source_record(e.message)
             try:
-                prepared.articles.append((record, decode_article(record.value, settings.limits)))
+                article = decode_article(record.value, settings.limits)
+                check_record_time(article, record)
+                prepared.articles.append((record, article))
             except ArticleError as exc:
                 prepared.rejected.append((record, exc))
+            except Exception as exc:  # noqa: BLE001 - one record's failure is its own (failures.py)
+                prepared.rejected.append((record, runtime.failures.failed("process_articles", _where(record), exc)))
         if not prepared.articles:
             return prepared
         loop = asyncio.get_running_loop()
@@ -229,6 +242,12 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         """Queue a prepared batch's dead letters and matches; return their acknowledgement futures."""
         acks = [await send_dead_letter(record, exc) for record, exc in prepared.rejected]
         for (record, article), result in zip(prepared.articles, prepared.results, strict=True):
+            try:
+                envelopes = match_envelopes(record, article, result)
+            except Exception as exc:  # noqa: BLE001 - one article's failure is its own (failures.py)
+                acks.append(await send_dead_letter(
+                    record, runtime.failures.failed("process_articles", _where(record), exc)))
+                continue
             language = result.extraction.language
             runtime.metrics.article_consumed(language, article.source or "unknown")
             runtime.metrics.observe_extraction(result.extraction_seconds, language)
@@ -237,22 +256,24 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
                 log.info("article %s: unsupported language %r, passed through", article.id, language)
             else:
                 runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
-            ref = ArticleRef.of(article, language)
-            event_time = result.event_time(fallback=record.timestamp)
-            for match in result.matches:
+            for match, (key, value) in zip(result.matches, envelopes, strict=True):
                 runtime.metrics.matches(match.rule_id)
-                envelope = {
-                    "match": match.to_dict(),
-                    "article": ref.to_dict(),
-                    "event_time": event_time,
-                    "received": record.timestamp,
-                }
-                acks.append(await matches_topic.send(key=state_key(match).encode(),
-                                                     value=json.dumps(envelope, ensure_ascii=False).encode()))
+                acks.append(await matches_topic.send(key=key, value=value))
             now = time.time()
             runtime.metrics.article_processed(now)
             runtime.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
         return acks
+
+    def match_envelopes(record: SourceRecord, article: Article, result: Result) -> list[tuple[bytes, bytes]]:
+        """The matches-topic messages (key, value) of one article, built before any is sent."""
+        ref = ArticleRef.of(article, result.extraction.language).to_dict()
+        event_time = result.event_time(fallback=record.timestamp)
+        messages = []
+        for match in result.matches:
+            envelope = {"match": match.to_dict(), "article": ref, "event_time": event_time,
+                        "received": record.timestamp}
+            messages.append((state_key(match).encode(), json.dumps(envelope, ensure_ascii=False).encode()))
+        return messages
 
     async def complete(stream: Any, events: list[Any], prepared: asyncio.Future[Prepared],
                        after: asyncio.Future[None] | None, sent: asyncio.Future[None]) -> None:
@@ -276,6 +297,10 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         """Batches are pipelined: while the broker acknowledges the matches of one batch, the next
         is already in the pipeline. Up to ``batches_in_flight`` batches; matches leave in batch
         order; events are acked by hand (``noack_take``), each after its matches are acknowledged."""
+        async with runtime.crashes.watch("process_articles"):
+            await articles_loop(stream)
+
+    async def articles_loop(stream: Any) -> None:
         loop = asyncio.get_running_loop()
         in_flight: deque[asyncio.Future[None]] = deque()
         last_sent: asyncio.Future[None] | None = None
@@ -301,8 +326,25 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         goes to the table and the matches are acked. Alert before state: with state first, an
         alert revision was lost after kill -9 (the redelivered match was taken for a duplicate;
         tests/faults/test_kill9.py)."""
-        async for events in stream.noack_take(settings.batch_size * 4, within=settings.suppression_batch_within_s):
-            await finish_even_if_cancelled(handle_matches(stream, events))
+        async with runtime.crashes.watch("suppress_matches"):
+            async for events in stream.noack_take(settings.batch_size * 4, within=settings.suppression_batch_within_s):
+                await finish_even_if_cancelled(handle_matches(stream, events))
+
+    def decide(event: Any, batch: StagedState) -> tuple[StagedState, Match, Alert | None, bytes, list[str]]:
+        """One match against the state: its staged state, the match, and the alert with its body and
+        topics when it gives one. Pure: raises before anything is sent or staged in ``batch``."""
+        envelope = json.loads(event.value)
+        match = Match.from_dict(envelope["match"])
+        article = ArticleRef(**envelope["article"])
+        staged = StagedState(batch)
+        outcome = Suppressor(staged, PIPELINE_VERSION).observe(match, article, float(envelope["event_time"]))
+        alert = outcome.alert
+        if alert is None:
+            return staged, match, None, b"", []
+        body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
+        names = topics_for(alert, default_topic=settings.alerts_topic,
+                           severity_topics=runtime.severity_topics, rule_topics={})
+        return staged, match, alert, body, names
 
     async def handle_matches(stream: Any, events: list[Any]) -> None:
         generation = app.consumer_generation_id
@@ -311,18 +353,16 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         acks: list[Any] = []
         emitted: list[Any] = []
         for event in events:
-            envelope = json.loads(event.value)
-            match = Match.from_dict(envelope["match"])
-            article = ArticleRef(**envelope["article"])
-            staged = StagedState(batch)
-            outcome = Suppressor(staged, PIPELINE_VERSION).observe(match, article, float(envelope["event_time"]))
-            if outcome.alert is not None:
-                alert = outcome.alert
-                body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
+            try:
+                staged, match, alert, body, names = decide(event, batch)
+            except Exception as exc:  # noqa: BLE001 - one match's failure is its own (failures.py)
+                record = source_record(event.message)
+                acks.append(await send_dead_letter(
+                    record, runtime.failures.failed("suppress_matches", _where(record), exc)))
+                continue
+            if alert is not None:
                 key = message_key(alert)
-                acks += [await out_topic(name).send(key=key, value=body)
-                         for name in topics_for(alert, default_topic=settings.alerts_topic,
-                                                severity_topics=runtime.severity_topics, rule_topics={})]
+                acks += [await out_topic(name).send(key=key, value=body) for name in names]
                 emitted.append(alert)
             else:
                 runtime.metrics.alert_suppressed(match.rule_id)
@@ -375,3 +415,7 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         runtime.ready = True
 
     return app, runtime
+
+
+def _where(record: SourceRecord) -> str:
+    return f"{record.topic}:{record.partition}@{record.offset}"

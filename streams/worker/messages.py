@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from streams.config import Limits
-from streams.models import ARTICLE_FIELDS, Article, ArticleError
+from streams.models import ARTICLE_FIELDS, EARLIEST_PUBLISHED, LATEST_PUBLISHED, Article, ArticleError
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,22 @@ class SourceRecord:
     timestamp: float  # seconds since epoch (Kafka record timestamp)
     key: bytes | None
     value: bytes | None
+
+
+def source_record(message: Any) -> SourceRecord:
+    """The SourceRecord of a Faust event's message (its raw key and value)."""
+    key = message.key
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    return SourceRecord(message.topic, message.partition, message.offset, message.timestamp, key, message.value)
+
+
+def check_record_time(article: Article, record: SourceRecord) -> None:
+    """An article without published_at takes its event time from the Kafka record timestamp, which
+    a producer may set to anything: outside the range published_at may have, it is refused."""
+    if article.published_at is None and not EARLIEST_PUBLISHED <= record.timestamp < LATEST_PUBLISHED:
+        raise ArticleError("bad_timestamp", f"no published_at and the record timestamp {record.timestamp!r} "
+                           "is outside 1900-01-01 .. 9999-01-01")
 
 
 def decode_article(value: bytes | None, limits: Limits) -> Article:
@@ -104,6 +120,9 @@ def dead_letter(record: SourceRecord, error: ArticleError, worker: str, *,
         "value_encoding": encoding,
         "worker": worker,
     }
+    error_class = getattr(error, "error_class", None)
+    if error_class:  # a record whose handling raised (streams.worker.failures): what raised
+        letter["error_class"] = error_class
     if kept < len(value):
         letter["value_truncated"] = True
         letter["value_bytes"] = len(value)

@@ -107,3 +107,34 @@ def test_state_survives_reopen(tmp_path: Path) -> None:
     assert again.prune(older_than_days=1) == 0 and again.count() == 2
     assert again.prune(older_than_days=-1) == 2 and again.count() == 0
     again.close()
+
+
+def test_file_feeds_only_when_allowed(tmp_path: Path) -> None:
+    from streams.delivery.feeds import check_feed_url, fetch_feed
+
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(RSS)
+    with pytest.raises(FeedError, match="--allow-file"):
+        fetch_feed(feed.as_uri(), FeedCache(None, None))
+    fetched = fetch_feed(feed.as_uri(), FeedCache(None, None), allow_file=True)
+    assert fetched.body == feed.read_bytes()
+    for url in ("ftp://feeds.example/x.xml", "gopher://x/", "feeds.example/rss", "http:///rss"):
+        with pytest.raises(FeedError, match="must be http"):
+            check_feed_url(url, allow_file=True)
+
+
+def test_ingest_refuses_a_file_feed_at_start_without_allow_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from streams.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["ingest", "feed", "-b", "127.0.0.1:1", "--once", (tmp_path / "f.xml").as_uri()])
+    assert result.exit_code == 2 and "--allow-file" in result.output
+
+
+@pytest.mark.parametrize("date", [b"the day after tomorrow", b"9999-12-31T23:59:59-14:00", b"0001-01-01T00:00:00+14:00"])
+def test_an_unusable_feed_date_is_dropped_not_the_entry(date: bytes) -> None:
+    good = parse_feed("https://feeds.example/rss", RSS)
+    bad = parse_feed("https://feeds.example/rss", RSS.replace(b"Fri, 27 Nov 2026 09:30:00 +0100", date))
+    assert len(bad.entries) == len(good.entries) and bad.skipped == good.skipped
+    assert good.entries[0].article.published_at and bad.entries[0].article.published_at is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.delivery.webhook import DeliveryFailed, StopRequested, WebhookConfig, WebhookSender
+from streams.delivery.webhook import DeliveryFailed, StopRequested, WebhookConfig, WebhookSender, safe_url
 
 
 def test_backoff_doubles_and_is_capped() -> None:
@@ -13,8 +13,8 @@ def test_backoff_doubles_and_is_capped() -> None:
 
 
 def test_safe_url_hides_credentials() -> None:
-    cfg = WebhookConfig("https://user:secret@hooks.example:8443/path?token=abc")
-    assert cfg.safe_url == "https://hooks.example:8443/path"
+    assert safe_url("https://user:secret@hooks.example:8443/path?token=abc") == "https://hooks.example:8443/path"
+    assert WebhookConfig("https://hooks.example:8443/path?token=abc").safe_url == "https://hooks.example:8443/path"
 
 
 @pytest.mark.parametrize("url", ["ftp://hooks.example/x", "hooks.example/x", "http://"])
@@ -38,3 +38,60 @@ def test_stop_interrupts_the_wait() -> None:
     sender = WebhookSender(WebhookConfig("http://127.0.0.1:1/x", retries=3, backoff_s=60), stop=lambda: True)
     with pytest.raises(StopRequested):
         sender.deliver(b"{}")
+
+
+@pytest.mark.parametrize("url", ["https://user:hunter2-secret@hooks.example/x", "http://:hunter2-secret@hooks.example/x",
+                                 "http://only-user@hooks.example/x"])
+def test_credentials_in_the_url_are_refused_without_echoing_them(url: str) -> None:
+    with pytest.raises(ValueError, match="must not contain credentials") as info:
+        WebhookConfig(url)
+    assert "hunter2" not in str(info.value) and "only-user" not in str(info.value)
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("https://user:hunter2-secret@hooks.example/x", "must not contain credentials"),
+    ("ftp://hooks.example/x", "must be http(s)"),
+    ("file:///etc/passwd", "must be http(s)"),
+])
+def test_forward_refuses_a_bad_webhook_url_at_start(url: str, problem: str) -> None:
+    from click.testing import CliRunner
+
+    from streams.cli.main import cli
+
+    # port 1: nothing listens, and nothing is tried: the URL is refused before Kafka is contacted
+    result = CliRunner().invoke(cli, ["forward", "-b", "127.0.0.1:1", "--webhook", url])
+    assert result.exit_code == 2
+    assert problem in result.output and "hunter2" not in result.output
+
+
+def test_a_redirect_is_not_followed_and_names_the_location() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            seen.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(301)
+            self.send_header("Location", "http://user:pw@elsewhere.example:8080/in?token=t")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+        sender = WebhookSender(WebhookConfig(url, retries=2, backoff_s=0, follow_redirects=True), sleep=lambda s: None)
+        with pytest.raises(DeliveryFailed) as info:
+            sender.deliver(b"{}")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen == ["/hook"] * 3
+    assert info.value.status == 301 and info.value.location == "http://elsewhere.example:8080/in"
+    assert not info.value.permanent and "pw" not in info.value.reason and "token" not in info.value.reason
