@@ -220,6 +220,19 @@ class Frame:
     origin: Entity | None = None
     counts: tuple[Count, ...] = ()
     cues: tuple[str, ...] = ()
+    # the same actor's figures for the same kind of event elsewhere in the article ("3,000 ... up to
+    # 12,000"), reported with the frame's own as a range
+    related_counts: tuple[Count, ...] = ()
+
+    @property
+    def figures(self) -> tuple[int, int] | None:
+        """(lowest, highest) of the frame's own and related counts, or None without counts."""
+        counts = self.counts + self.related_counts
+        if not counts:
+            return None
+        # "up to 12,000" says nothing about the low end (its min is 1)
+        lows = [k.min for k in counts if k.min > 1] or [k.value for k in counts]
+        return min(lows), max(k.value for k in counts)
 
 
 @dataclass(frozen=True, slots=True)

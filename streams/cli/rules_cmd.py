@@ -122,7 +122,7 @@ def _split(value: str | None) -> tuple[int, int] | None:
 
 
 @rules.command()
-@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--labels", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL with {id, tags} per article")
 @click.option("--rules", "directory", type=_DIR, default=None, help="rules directory [default: ./rules]")
@@ -130,9 +130,10 @@ def _split(value: str | None) -> tuple[int, int] | None:
 @click.option("--split", default=None, help="only lines with index %% K == I, e.g. 1/2 (held-out halves)")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("-v", "--verbose", is_flag=True, help="list false positive and false negative article ids")
-def backtest(corpus: Path, labels: Path, directory: Path | None, lexicon: Path | None, split: str | None,
-             as_json: bool, verbose: bool) -> None:
-    """Precision, recall and F1 per rule and per tag on a labelled CORPUS.jsonl."""
+def backtest(corpus: tuple[Path, ...], labels: Path, directory: Path | None, lexicon: Path | None,
+             split: str | None, as_json: bool, verbose: bool) -> None:
+    """Precision, recall and F1 per rule and per tag on labelled CORPUS.jsonl files (one or more,
+    e.g. the real news: ../shared/data/real-news/*.jsonl with tests/data/real/labels.jsonl)."""
     from streams.rules.backtest import Score, load_corpus
     from streams.rules.backtest import backtest as run
     from streams.rules.ruleset import RuleSet

@@ -255,16 +255,19 @@ class FrameBuilder:
             ctx = _Context(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
                            ref_year, lead_place, dateline, sport)
             seen: set[tuple[str, int]] = set()
+            withdrawn = {sent.clause_at(t.token_start) for t in triggers if t.concept == "withdrawal"}
             for trig in sorted(triggers, key=lambda c: c.token_start):
                 kind = TRIGGERS[trig.concept]
                 clause = sent.clause_at(trig.token_start)
                 if not self._is_event(ctx, trig, kind, clause):
                     continue
+                if kind == "deployment" and clause in withdrawn:
+                    continue  # "the mission ended", "Soldaten aus Mali zurückgekehrt": no deployment
                 if (kind, clause) in seen:
                     continue
                 seen.add((kind, clause))
                 frames.append(self._frame(ctx, trig, kind, clause))
-        return tuple(_merge_harm(frames, ex.text))
+        return tuple(_relate_counts(_inherit_actors(_merge_harm(frames, ex.text)), ex.counts))
 
     def _is_event(self, ctx: _Context, trig: ConceptMatch, kind: str, clause: int) -> bool:
         """False for trigger words that name no event here: "death threats", "Die Toten Hosen",
@@ -326,7 +329,9 @@ class FrameBuilder:
 
     def _polarity(self, sent: _Sentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str]) -> str:
         fake = {i for i, _ in sent.hits("not_negation", lo, hi)}
-        for i, w in sent.hits("negation", lo, min(hi, t_hi + 4)):
+        # German puts the negation late ("Verletzt wurde niemand", "verlegt ... nicht"): the clause
+        end = hi if self.lang == "de" else min(hi, t_hi + 4)
+        for i, w in sent.hits("negation", lo, end):
             if i not in fake:
                 cues.append(w)
                 return "negated"
@@ -379,7 +384,7 @@ class FrameBuilder:
                     cues.append(w)
                     return "background"
         for key in ("background", "trial"):
-            found = sent.hits(key, 0, len(sent.tokens)) if key == "trial" else sent.hits(key, lo, hi)
+            found = sent.hits(key, 0, len(sent.tokens)) if key == "trial" else sent.hits(key, 0, hi)
             if found:
                 cues.append(found[0][1])
                 return "background"
@@ -402,7 +407,13 @@ class FrameBuilder:
         if kind == "harm":
             counted = self._harmed_counts(ctx, lo, hi, t_lo)
             if counted:
-                return counted[0][1], tuple(dict.fromkeys(k for _, k, _ in counted)), counted[0][2]
+                # "three soldiers and a civilian": the harmed words the clause names beside the numbers
+                named = [self.cues.theme_concepts[c.concept] for c in ctx.concepts
+                         if c.concept in self.cues.theme_concepts and lo <= c.token_start - sent.first < hi
+                         and self._patient_side(ctx, c.token_start - sent.first, t_lo, passive)
+                         and not self._modifier(sent, c)]
+                kinds = tuple(dict.fromkeys([k for _, k, _ in counted] + named))
+                return counted[0][1], kinds, counted[0][2]
             nxt = t_lo + 1
             if nxt < len(sent.low) and sent.low[nxt] in self.cues.words["reflexive"]:
                 return "self", ("self",), sent.tokens[nxt].text  # "kills himself"
@@ -432,6 +443,13 @@ class FrameBuilder:
         if not found and kind == "deployment" and clause > 0:
             # "North Korea has sent troops, which arrived in Kursk": the troops of the clause before
             return self._theme(ctx, kind, clause - 1, *sent.span(clause - 1), t_lo, passive)
+        if not found and kind == "harm" and clause > 0 and lo > 0:
+            # "Dutzende Soldaten, die in Kursk eingesetzt sind, sind ... getötet worden": the harmed
+            # named in the clause before
+            a, b = sent.span(clause - 1)
+            prev = self._theme(ctx, kind, clause - 1, a, b, t_lo, passive)
+            if prev[0] != "unspecified":
+                return prev
         if not found:
             return ("unspecified", (), None) if kind == "harm" else (None, (), None)
         found.sort(key=lambda f: (f[0], f[1] not in FORCE_KINDS))
@@ -540,6 +558,10 @@ class FrameBuilder:
         if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
                                                    "wounded", "injured")):
             return True
+        if self.lang == "de" and _german_participle(tok):
+            # verb-final: subject and object both stand before the participle ("Soldaten haben
+            # Zivilisten getötet", "Söldner im Krieg getötet"); the nearest word is taken
+            return True
         return (i < t_lo) == passive or (not passive and i > t_lo)
 
     def _agent(self, ctx: _Context, lo: int, hi: int) -> Entity | None:
@@ -630,8 +652,8 @@ class FrameBuilder:
             return _most_specific(others), "sentence"
         # harm happened where the article is: the lead's place or the dateline. Forces moved "into
         # the streets here", "into a district", "in die Stadt": where the article is, too
-        moved_into = kind == "deployment" and bool(
-            set(sent.low[t_hi:t_hi + 3]) & _INTO or sent.low[t_hi - 1] in _INTO_TRIGGERS)
+        window = sent.low[lo:hi] if self.lang == "de" else sent.low[t_hi:t_hi + 3]
+        moved_into = kind == "deployment" and bool(set(window) & _INTO or sent.low[t_hi - 1] in _INTO_TRIGGERS)
         if kind in ("harm", "attack") or moved_into:
             if ctx.lead_place is not None and ctx.lead_place.sentence <= sent.index and ctx.lead_place is not actor:
                 return ctx.lead_place, "lead"
@@ -702,15 +724,16 @@ class FrameBuilder:
         if found:
             return found
         # the sentence before, and the lead: "A car bomb exploded in ... Four people were killed."
-        others = [_Sentence(ctx.ex, si, self.cues, self.lang) for si in dict.fromkeys((sent.index - 1, 0, 1))
-                  if 0 <= si < sent.index]
+        others = [_Sentence(ctx.ex, si, self.cues, self.lang)
+                  for si in dict.fromkeys((sent.index - 1, sent.index + 1, 0, 1))
+                  if 0 <= si < len(ctx.ex.sentences) and si != sent.index]
         for other in others:
             found = decide(0, len(other.tokens), [c for c in ctx.ex.concepts if c.sentence == other.index], other)
             if found:
                 return found
         # an explosion, and no accident named near it (the sentence after, the lead): a bomb's
         nearby = [sent, *others] + [_Sentence(ctx.ex, si, self.cues, self.lang)
-                                    for si in dict.fromkeys((sent.index + 1, 2)) if si < len(ctx.ex.sentences)
+                                    for si in dict.fromkeys((sent.index + 2, 2)) if si < len(ctx.ex.sentences)
                                     and si not in (sent.index, *[o.index for o in others])]
         for s_ in [sent, *others]:
             if decide(0, len(s_.tokens), (), s_, explosion=True):
@@ -776,6 +799,45 @@ def _german_participle(word: str) -> bool:
 def _latest_year(ex: Extraction) -> int | None:
     years = [int(t.text) for t in ex.tokens if len(t.text) == 4 and _YEAR.match(t.text)]
     return max(years) if years else None
+
+
+def _inherit_actors(frames: list[Frame]) -> list[Frame]:
+    """"The US ordered 3,000 troops to the region. Some of the forces will be stationed in
+    Jordan.": a deployment of forces without an actor takes the actor of a deployment up to two
+    sentences before."""
+    out: list[Frame] = []
+    last: Frame | None = None
+    for f in frames:
+        if f.kind == "deployment" and f.actor is None and f.theme_kind in FORCE_KINDS and last is not None \
+                and 0 < f.sentence - last.sentence <= 2:
+            f = replace(f, actor=last.actor)
+        if f.kind == "deployment" and f.actor is not None and f.theme_kind in FORCE_KINDS:
+            last = f
+        out.append(f)
+    return out
+
+
+def _relate_counts(frames: list[Frame], counts: Sequence[Count]) -> list[Frame]:
+    """Give each deployment frame the same actor's troop figures from the article's other
+    deployment frames ("a small number ... 3,000 ... expected to rise to up to 12,000"): their own
+    counts, and a number without a noun later in their sentence (the same figure, updated)."""
+    by_actor: dict[str, list[Frame]] = {}
+    for f in frames:
+        if f.kind == "deployment" and f.actor is not None and f.actor.country and f.counts:
+            by_actor.setdefault(f.actor.country, []).append(f)
+    out = []
+    for f in frames:
+        peers = by_actor.get(f.actor.country or "", []) if f.kind == "deployment" and f.actor else []
+        related: list[Count] = []
+        for p in peers:
+            if p is f:
+                continue
+            last = max(k.token_start for k in p.counts)
+            related.extend(k for k in p.counts if k not in f.counts)
+            related.extend(k for k in counts if k.sentence == p.sentence and k.token_start > last
+                           and k.counted in (None, "soldiers", "fighters") and k not in f.counts and k not in related)
+        out.append(replace(f, related_counts=tuple(related)) if related else f)
+    return out
 
 
 def _merge_harm(frames: list[Frame], text: str) -> list[Frame]:

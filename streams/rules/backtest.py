@@ -67,9 +67,12 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
     return out
 
 
-def load_corpus(corpus: Path, labels: Path, split: tuple[int, int] | None = None) -> tuple[list[Article], dict[str, frozenset[str]]]:
-    """Articles and gold tags; ``split=(i, k)`` keeps articles whose line index % k == i."""
-    articles = [Article.from_dict(d) for d in read_jsonl(corpus)]
+def load_corpus(corpus: Path | Sequence[Path], labels: Path,
+                split: tuple[int, int] | None = None) -> tuple[list[Article], dict[str, frozenset[str]]]:
+    """Articles (of one or more files, in order) and gold tags; ``split=(i, k)`` keeps articles
+    whose line index (counted over all files) % k == i."""
+    files = [corpus] if isinstance(corpus, Path) else list(corpus)
+    articles = [Article.from_dict(d) for f in files for d in read_jsonl(f)]
     gold: dict[str, frozenset[str]] = {}
     for d in read_jsonl(labels):
         tags = d.get("tags") or []

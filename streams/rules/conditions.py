@@ -216,6 +216,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "count": ("text", "value", "min", "max", "counted", "event", "approximate"),
     "concept": ("text", "concept", "lemma"),
     "regex": ("text",),
-    "frame": ("text", "kind", "trigger", "polarity", "modality", "time", "cause", "theme", "location_source"),
+    "frame": ("text", "kind", "trigger", "polarity", "modality", "time", "cause", "theme", "location_source",
+              "figures_min", "figures_max"),
     "article": ("id", "language", "source", "title", "url"),
 }

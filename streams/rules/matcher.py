@@ -76,9 +76,11 @@ def facts_of(item: Item) -> dict[str, Any]:
     if isinstance(item, ConceptMatch):
         return {"text": item.text, "concept": item.concept, "lemma": item.lemma}
     if isinstance(item, Frame):
+        figures = item.figures
         return {"text": item.text, "kind": item.kind, "trigger": item.trigger, "polarity": item.polarity,
                 "modality": item.modality, "time": item.time, "cause": item.cause, "theme": item.theme_kind,
-                "location_source": item.location_source}
+                "location_source": item.location_source, "figures_min": figures[0] if figures else None,
+                "figures_max": figures[1] if figures else None}
     return {"text": item.text}
 
 
@@ -429,6 +431,7 @@ def _frame_solution(cond: FrameLeaf, f: Frame) -> Solution | None:
             items.append(best)
     if cond.binding:
         bindings.append((cond.binding, f))
+    items.extend(f.related_counts)  # their sentences are evidence of the range
     return Solution(tuple(sorted(bindings, key=lambda kv: kv[0])), tuple(items))
 
 

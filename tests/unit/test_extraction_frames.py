@@ -203,3 +203,12 @@ def test_killed_and_injured_are_one_event() -> None:
 ])
 def test_words_that_name_no_harm(text: str, lang: str) -> None:
     assert frames(text, lang, "harm") == []
+
+
+def test_same_actor_figures_elsewhere_are_a_range() -> None:
+    text = ("Der Generalstab bestätigte, dass eine kleine Zahl belarussischer Soldaten nach Polen verlegt wurde. "
+            "Später hieß es, 2.500 belarussische Soldaten seien an der Grenze Polens stationiert, und bis zu 9.000 "
+            "könnten folgen.")
+    deploy = [f for f in frames(text, "de", "deployment") if f.location is not None and f.location.country == "PL"]
+    assert deploy and deploy[0].actor is not None and deploy[0].actor.country == "BY"
+    assert deploy[0].figures == (2500, 9000)
