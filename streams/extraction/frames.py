@@ -112,7 +112,7 @@ def cues_for(lang: str) -> _Cues:
     lists: dict[str, list[str]] = {}
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
-                "not_before", "intransitive", "reflexive"):
+                "not_before", "intransitive", "reflexive", "transitive"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
@@ -418,6 +418,10 @@ class FrameBuilder:
             if nxt < len(sent.low) and sent.low[nxt] in self.cues.words["reflexive"]:
                 return "self", ("self",), sent.tokens[nxt].text  # "kills himself"
         found: list[tuple[int, str, str]] = []  # distance, kind, text
+        transitive = sent.low[t_lo] in self.cues.words["transitive"] and bool(
+            [c for c in ctx.concepts if c.token_start - sent.first > t_lo and lo <= c.token_start - sent.first < hi]
+            or any(t_lo < k.token_start - sent.first < hi for k in ctx.counts)
+            or (t_lo + 1 < hi and sent.tokens[t_lo + 1].text.isalpha() and sent.low[t_lo + 1] not in self.place_preps))
         theme_starts = {c.token_start for c in ctx.concepts if c.concept in self.cues.theme_concepts}
         for c in ctx.concepts:
             k = self.cues.theme_concepts.get(c.concept)
@@ -428,6 +432,8 @@ class FrameBuilder:
                 continue  # "child killer": the head names the kind
             if kind == "harm" and not self._patient_side(ctx, i, t_lo, passive):
                 continue
+            if kind == "deployment" and i < t_lo and not passive and transitive:
+                continue  # "US troops ... sending passers-by scurrying": the object moves
             found.append((abs(i - t_lo), k, c.text))
         for cnt in ctx.counts:
             i = cnt.token_start - sent.first
@@ -440,7 +446,7 @@ class FrameBuilder:
                 if lo <= i < hi and e.type in ("PERSON", "NORP") and self._patient_side(ctx, i, t_lo, passive) \
                         and not ctx.is_place_word(e):
                     found.append((abs(i - t_lo) + 1, "person" if e.type == "PERSON" else "people", e.text))
-        if not found and kind == "deployment" and clause > 0:
+        if not found and kind == "deployment" and clause > 0 and not transitive:
             # "North Korea has sent troops, which arrived in Kursk": the troops of the clause before
             return self._theme(ctx, kind, clause - 1, *sent.span(clause - 1), t_lo, passive)
         if not found and kind == "harm" and clause > 0 and lo > 0:
