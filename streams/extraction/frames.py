@@ -602,7 +602,9 @@ class FrameBuilder:
                 if e.type == "ORG" and any(0 <= th - (e.token_end - sent.first) <= 1 for th in themes):
                     return e, None
                 continue
-            attached = any(0 <= th - (e.token_end - sent.first) <= 2 for th in themes)
+            # attached to the forces ("North Korean troops"), or forces by name ("Israeli army")
+            attached = any(0 <= th - (e.token_end - sent.first) <= 2 or i <= th < e.token_end - sent.first
+                           for th in themes) or (e.kind == "armed_forces" and kind == "deployment")
             if attached and (e.type == "NORP" or e.kind in ("demonym", "armed_forces")):
                 return e, None  # "nordkoreanische Soldaten", "North Korean troops"
             if ctx.is_origin(e):
