@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from streams.inputs import InputProblem, iter_articles
-from streams.models import Article, Extraction
+from streams.models import Article, Entity, Extraction, Frame
 
 TYPE_COLOURS = {"GPE": "green", "LOC": "cyan", "NORP": "magenta", "ORG": "yellow", "PERSON": "blue"}
 
@@ -31,7 +31,30 @@ def _pretty(x: Extraction) -> str:
             rng = f"{c.min}" if c.max == c.min else f"{c.min}-{c.max if c.max is not None else ''}"
             out.append(f"    {click.style('count', fg='red')} {c.text!r} = {rng}{' ~' if c.approximate else ''}"
                        f" counted={c.counted}({c.counted_text!r}) event={c.event}")
+        for f in (f for f in x.frames if f.sentence == si):
+            out.append("    " + click.style("frame", fg="magenta") + " " + _frame_line(f))
     return "\n".join(out)
+
+
+def _frame_line(f: Frame) -> str:
+    """One frame: kind, trigger, how it is reported, and its roles ("-" where the clause has none)."""
+    def ent(e: Entity | None) -> str:
+        return f"{e.name} ({e.country or '-'})" if e is not None else "-"
+
+    parts = [f"{f.kind} {f.trigger!r}", f"{f.polarity}/{f.modality}/{f.time}"]
+    if f.cause:
+        parts.append(f"cause={f.cause}")
+    parts += [f"theme={f.theme_kind or '-'}", f"actor={ent(f.actor)}",
+              f"location={ent(f.location)}" + (f" [{f.location_source}]" if f.location_source else "")]
+    if f.origin is not None:
+        parts.append(f"origin={ent(f.origin)}")
+    if f.counts:
+        parts.append("counts=" + ",".join(k.text for k in f.counts))
+    if f.figures and f.related_counts:
+        parts.append(f"figures={f.figures[0]}-{f.figures[1]}")
+    if f.cues:
+        parts.append("cues=" + ",".join(f.cues))
+    return "  ".join(parts)
 
 
 @click.command()

@@ -54,3 +54,18 @@ def test_pretty(tmp_path: Path) -> None:
 def test_help() -> None:
     result = CliRunner().invoke(cli, ["extract", "--help"])
     assert result.exit_code == 0 and "jsonl" in result.output
+
+
+def test_frames_are_shown(tmp_path: Path) -> None:
+    txt = tmp_path / "denied.txt"
+    txt.write_text("Portugal schickt keine Soldaten nach Libyen. Spanien verlegt 200 Soldaten nach Estland.",
+                   encoding="utf-8")
+    pretty = CliRunner().invoke(cli, ["extract", str(txt)])
+    assert pretty.exit_code == 0, pretty.output
+    lines = [ln for ln in pretty.output.splitlines() if "frame deployment" in ln]
+    assert len(lines) == 2
+    assert "negated" in lines[0] and "location=Libya (LY)" in lines[0]
+    assert "affirmed" in lines[1] and "actor=Spain (ES)" in lines[1] and "counts=200" in lines[1]
+    out = CliRunner().invoke(cli, ["extract", "--format", "jsonl", str(txt)])
+    frames = json.loads(out.output.splitlines()[0])["frames"]
+    assert [(f["polarity"], f["location"]["country"]) for f in frames] == [("negated", "LY"), ("affirmed", "EE")]
