@@ -1,0 +1,86 @@
+"""In-process pipeline throughput (extraction + rules) of this tree against another checkout, same run.
+
+Each run starts one fresh process per tree (alternating, so that both see the same machine load)
+that loads the Extractor and the tree's own rule pack, warms up on 50 articles, then times
+``extract_many`` in batches of 16 plus ``RuleSet.evaluate`` on every article of the corpus. The
+code of each tree is its own (``PYTHONPATH=TREE``), so an older commit checked out with
+``git worktree add /tmp/before <rev>`` is a same-run baseline for a change to extraction or rules:
+
+    .venv/bin/python -m benchmarks.bench_versions --baseline /tmp/before [--runs 5] \\
+        [--corpus ../shared/data/real-news/agnews-world-dev.jsonl ../shared/data/real-news/gnad-dev.jsonl]
+
+Prints articles/s per run and tree, the medians and the ratio this tree / baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.common import machine
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_NEWS = ROOT.parent / "shared" / "data" / "real-news"
+DEFAULT_CORPUS = [REAL_NEWS / "agnews-world-dev.jsonl", REAL_NEWS / "gnad-dev.jsonl"]
+
+# Runs in the child with the tree first on sys.path; uses only APIs every version has.
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from streams.extraction.extractor import Extractor
+from streams.models import Article
+from streams.rules import load_ruleset
+tree, files = Path(sys.argv[1]), sys.argv[2:]
+rows = [json.loads(line) for f in files for line in open(f, encoding="utf-8") if line.strip()]
+articles = [Article.from_dict(r) for r in rows]
+extractor = Extractor.from_settings(lexicon_dir=tree / "rules" / "lexicon")
+rules = load_ruleset(tree / "rules")
+def run(batch):
+    n = 0
+    for i in range(0, len(batch), 16):
+        part = batch[i:i + 16]
+        for a, x in zip(part, extractor.extract_many(part)):
+            n += len(rules.evaluate(x, a))
+    return n
+run(articles[:50])
+t0 = time.perf_counter()
+matches = run(articles)
+print(json.dumps({"articles": len(articles), "seconds": time.perf_counter() - t0, "matches": matches}))
+"""
+
+
+def one_run(tree: Path, corpus: list[Path]) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tree), *map(str, corpus)], env=env, cwd=tree,
+                         capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--baseline", type=Path, required=True, help="checkout of the baseline commit")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, nargs="+", default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    print(machine())
+    print(f"corpus: {', '.join(str(c) for c in args.corpus)}")
+    rates: dict[str, list[float]] = {"this": [], "baseline": []}
+    for run in range(1, args.runs + 1):
+        for name, tree in (("baseline", args.baseline.resolve()), ("this", ROOT)):
+            r = one_run(tree, args.corpus)
+            rate = r["articles"] / r["seconds"]
+            rates[name].append(rate)
+            print(f"run {run} {name:<8} {r['articles']:.0f} articles in {r['seconds']:.2f} s = {rate:7.1f}/s"
+                  f"  ({r['matches']:.0f} matches)")
+    this, base = statistics.median(rates["this"]), statistics.median(rates["baseline"])
+    print(f"median: this {this:.1f}/s, baseline {base:.1f}/s, ratio {this / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
