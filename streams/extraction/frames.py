@@ -295,9 +295,13 @@ class FrameBuilder:
             lo, hi = sent.span(clause)
             if any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts):
                 return True
-            # "the killing of a journalist": the harmed named right after
+            # "the killing of a journalist": the harmed named right after; "the Beslan massacre",
+            # "das Massaker in Srebrenica": a place next to it
             return any(0 < c.token_start - trig.token_end <= 3
-                       and self.cues.theme_concepts.get(c.concept) in HARMED_KINDS for c in ctx.concepts)
+                       and self.cues.theme_concepts.get(c.concept) in HARMED_KINDS for c in ctx.concepts) or any(
+                e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS
+                and (0 <= e.token_start - trig.token_end <= 2 or 0 <= trig.token_start - e.token_end <= 1)
+                for e in ctx.entities)
         return True
 
     # ------------------------------------------------------------------ one frame

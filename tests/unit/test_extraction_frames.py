@@ -212,3 +212,14 @@ def test_same_actor_figures_elsewhere_are_a_range() -> None:
     deploy = [f for f in frames(text, "de", "deployment") if f.location is not None and f.location.country == "PL"]
     assert deploy and deploy[0].actor is not None and deploy[0].actor.country == "BY"
     assert deploy[0].figures == (2500, 9000)
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Hundreds attended a vigil for the victims of the Kunduz massacre.", "en", True),
+    ("Der Essay spricht von Krieg, Terror, Massaker und zerfallenden Staaten.", "de", False),
+    ("Iraq blames the coalition for an army massacre.", "en", False),
+])
+def test_massacre_needs_a_place_a_number_or_the_harmed(text: str, lang: str, expected: bool) -> None:
+    harmed = [f for f in frames(text, lang, "harm")
+              if f.cause == "violence" and set(f.theme_kinds or (f.theme_kind or "",)) & {"unspecified", "people"}]
+    assert bool(harmed) is expected, [(f.trigger, f.theme_kind, f.theme_kinds) for f in frames(text, lang, "harm")]
