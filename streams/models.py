@@ -107,7 +107,8 @@ class Entity:
     name: str  # canonical display name, e.g. "Kursk Oblast"
     country: str | None = None  # ISO 3166-1 alpha-2 the entity belongs to (place: where; NORP: whose)
     kind: str | None = None  # finer type: country | city | region | demonym | armed_forces | ...
-    source: str = "gazetteer"  # gazetteer | model
+    source: str = "gazetteer"  # gazetteer | model | candidate (a place found from its context only)
+    role: str | None = None  # "dateline": the place of the article's dateline ("KABUL (Reuters) -")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ class Extraction:
     entities: tuple[Entity, ...] = ()
     concepts: tuple[ConceptMatch, ...] = ()
     counts: tuple[Count, ...] = ()
+    dateline: Entity | None = None  # the dateline place (also in ``entities``, with role "dateline")
 
     def to_dict(self, *, with_tokens: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -169,6 +171,8 @@ class Extraction:
         }
         if with_tokens:
             d["tokens"] = [asdict(t) for t in self.tokens]
+        if self.dateline is not None:
+            d["dateline"] = asdict(self.dateline)
         return d
 
 

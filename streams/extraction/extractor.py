@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from streams.extraction.counts import CountFinder, DocView
-from streams.extraction.entities import EntityMatcher
+from streams.extraction.entities import EntityMatcher, is_non_place
 from streams.extraction.gazetteer import DEFAULT_GAZETTEER, Gazetteer, load_gazetteer
 from streams.extraction.language import LanguageIdentifier
 from streams.extraction.lexemes import LexemeTable, sentence_starts
@@ -214,6 +214,7 @@ class Extractor:
             entities=tuple(entities),
             concepts=tuple(concepts),
             counts=tuple(counts),
+            dateline=next((e for e in entities if e.role == "dateline"), None),
         )
 
     @staticmethod
@@ -261,7 +262,7 @@ class Extractor:
             e = hit.entry
             entities.append(
                 Entity(text[start:end], start, end, hit.token_start, hit.token_end, sentence_of[hit.token_start],
-                       e.type, e.id, e.name, e.country, e.kind, "gazetteer")
+                       e.type, e.id, e.name, e.country, e.kind, hit.source, hit.role)
             )
         if pipe.model is not None:
             entities = _merge_model_entities(entities, pipe.model, doc, sentence_of)
@@ -366,6 +367,8 @@ def _merge_model_entities(entities: list[Entity], model: Any, doc: Doc, sentence
         if span is None or any(taken[k] for k in range(span.start, span.end)):
             continue
         label = MODEL_LABELS.get(ent.label_, ent.label_)
+        if label in ("GPE", "LOC") and is_non_place(span.text):
+            continue  # months, weekdays, "?", adjectives and demonyms are no places
         norm = _NORMALISE.sub("-", span.text.lower()).strip("-")
         out.append(
             Entity(span.text, span.start_char, span.end_char, span.start, span.end, sentence_of[span.start], label,
