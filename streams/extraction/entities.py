@@ -228,11 +228,7 @@ class EntityMatcher:
             lengths.setdefault(words[0], set()).add(len(words))
         self.lengths: dict[str, tuple[int, ...]] = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
         # given names: first words of the persons' names, and one-word names flagged as person-like
-        self.given_names = frozenset(
-            words[0] for words, cands in self.table.items()
-            if words[0][:1].isupper() and words[0].isalpha()
-            and ((len(words) > 1 and cands[0][0].type == "PERSON") or (len(words) == 1 and any("P" in f for _, f in cands)))
-        )
+        self.given_names = frozenset(w for w in gazetteer.given_names if w[:1].isupper() and w.isalpha())
 
     def match(self, words: Sequence[str], sentence_starts: Sequence[bool], sentence_of: Sequence[int]) -> list[EntityHit]:
         """Entities in one document. ``words``: token texts; ``sentence_starts[i]``: token i starts

@@ -115,6 +115,7 @@ class Gazetteer:
     names: tuple[GazName, ...]
     sources: dict[str, str]
     small: SmallPlaces | None = field(default=None, compare=False)
+    given_names: frozenset[str] = frozenset()
 
     @property
     def tokens_current(self) -> bool:
@@ -137,4 +138,5 @@ def load_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
     names = tuple(tuple(n) for n in data["names"])
     small_path = path.parent / SMALL_FILE
     small = SmallPlaces.read(small_path) if small_path.is_file() else None
-    return Gazetteer(entries=entries, names=names, sources=dict(data.get("sources", {})), small=small)  # type: ignore[arg-type]
+    return Gazetteer(entries=entries, names=names, sources=dict(data.get("sources", {})), small=small,  # type: ignore[arg-type]
+                     given_names=frozenset(data.get("given_names", ())))
