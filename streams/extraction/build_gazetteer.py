@@ -398,6 +398,17 @@ def small_name_ok(text: str, primary: bool) -> bool:
     return all(c in DE_EN_LETTERS or c in " -" for c in text)
 
 
+def german_city_adjective(de_name: str, exceptions: dict[str, str]) -> str:
+    """Berlin -> Berliner, Göttingen -> Göttinger, Halle -> Haller (exceptions: München -> Münchner)."""
+    if de_name in exceptions:
+        return exceptions[de_name]
+    if de_name.endswith("ingen"):
+        return de_name[:-2] + "er"
+    if de_name.endswith("e"):
+        return de_name + "r"
+    return de_name + "er"
+
+
 def short_place_name(name: str) -> str | None:
     """"Taiskirchen im Innkreis" -> "Taiskirchen", "Frankfurt (Oder)" -> "Frankfurt": German place
     names with a locating addition are usually written without it."""
@@ -561,14 +572,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for n in city.get("alternatenames") or []:
             if n in ("Köln", "München", "Nürnberg", "Wien", "Zürich", "Genf", "Düsseldorf"):
                 de_name = n
-        if de_name in exceptions:
-            adj = exceptions[de_name]
-        elif de_name.endswith("ingen"):
-            adj = de_name[:-2] + "er"  # Göttingen -> Göttinger
-        elif de_name.endswith("e"):
-            adj = de_name + "r"
-        else:
-            adj = de_name + "er"
+        adj = german_city_adjective(de_name, exceptions)
         if not is_latin_name(adj) or " " in adj or "-" in adj:
             continue
         if adj in not_demonyms or (city["population"] < CommonWords.FREQUENT_MAX_POPULATION and b.vocab.is_word(adj, "de")):
@@ -813,6 +817,22 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
             for n in cyrillic_german_names(alternates, cc):
                 if small_name_ok(n, primary=False):
                     add(n, id_, primary, cc, pop, "city", True)
+
+    # adjectives of small German, Austrian and Swiss towns (500 to 10,000 inhabitants; larger ones
+    # are in the main table): "Deidesheimer", "Nesslauer"; matched only before a noun
+    regions_yaml = load_yaml("regions.yaml")
+    exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
+    not_demonyms = set(regions_yaml.get("city_adjective_not") or []) | person_like
+    min_pop = int(regions_yaml["city_adjective_min_population"])
+    for city in gc.get_cities().values():
+        pop, cc = int(city["population"]), city["countrycode"]
+        if cc not in ("DE", "AT", "CH") or pop >= min_pop or pop < SMALL_ALTERNATE_MIN_POPULATION:
+            continue
+        de_name = re.split(r" (?:am|an der|im|in|ob der|bei|\()", city["name"])[0]
+        adj = german_city_adjective(de_name, exceptions)
+        if not is_latin_name(adj) or " " in adj or "-" in adj or adj in not_demonyms or b.vocab.is_word(adj, "de"):
+            continue
+        add(adj, f"city:geonames:{city['geonameid']}", de_name, cc, pop, "demonym", False)
 
     translations = {lang: gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
                     for lang in ("de", "en")}

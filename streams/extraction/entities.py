@@ -144,6 +144,12 @@ NAME_CONTINUATIONS = _words(
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
     "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic"
 )
+# nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
+NORP_NAME_NOUNS_DE = _words(
+    "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
+    "Sparkasse Volksbank Bank Mieterverein Verein Philharmoniker Symphoniker Staatsoper Oper Zoo Messe Tafel "
+    "Hochschule Universität Landesbank Kurier Abendblatt Tageblatt Anzeiger Tagblatt Generalanzeiger Volksstimme"
+)
 STREET_NOUNS_DE = _words("Straße Strasse Landstraße Allee Chaussee Gasse Platz Tor Damm Ring Ufer Brücke")
 # a small place of the language's home countries whose name has one of these endings is a place
 # without further evidence ("Immenstadt", "Pfrondorf", "Inzigkofen"), unless it is also a word
@@ -475,6 +481,15 @@ class EntityMatcher:
             slug = "-".join(x.lower() for x in words[start:end])
             entry = GazEntry(f"candidate:{slug}", " ".join(words[start:end]), "LOC", kind, country, 0)
             return EntityHit(start, end, entry, source="candidate")
+        if entries[0].kind == "demonym":
+            # a small town's adjective only before a noun ("Deidesheimer Stadtgrenze"), not as a
+            # surname ("Politiker Straubinger , der") or in an organisation's name
+            nxt = words[end] if end < len(words) and not sentence_starts[end] else ""
+            prev = words[start - 1] if start > 0 and not sentence_starts[start] else ""
+            if flags or not (nxt[:1].isupper() and nxt.replace("-", "").isalpha()) or nxt in NAME_CONTINUATIONS \
+                    or nxt in NORP_NAME_NOUNS_DE or prev in self.given_names:
+                return None
+            return EntityHit(start, end, entries[0])
         weak = self._weak_preposition(words, start, sentence_starts)
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
@@ -524,6 +539,17 @@ class EntityMatcher:
             return True
         return start > 0 and not sentence_starts[start] and words[start - 1] in CLUB_PREFIXES
 
+    def _not_a_demonym_de(self, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+        """Rule 16 (German): "auf Russisch", "Englisch" (capitalised bare adjective: a language),
+        "Christiane Holländer" (a surname after a given name), "Berliner Zeitung", "Hamburger
+        Mieterverein" (part of an organisation's name) are no demonyms."""
+        w = words[start]
+        if end == start + 1 and w[:1].isupper() and (w.endswith("isch") or w == "Deutsch"):
+            return True
+        if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
+            return True
+        return w[:1].isupper() and end < len(words) and not sentence_starts[end] and words[end] in NORP_NAME_NOUNS_DE
+
     @staticmethod
     def _inside_name_de(
         words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool], after_noun: bool = True
@@ -561,6 +587,8 @@ class EntityMatcher:
             and (words[start].lower(),) in self.table
         ):
             return False  # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank"
+        if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(words, start, end, sentence_starts):
+            return False
         if entry.kind == "city" and self._sports_club(words, start, end, sentence_starts):
             return False
         if entry.kind == "city" and self.lang == "en" and end < len(words) and not sentence_starts[end]:

@@ -81,7 +81,8 @@ class SmallPlaces:
             flags = ""
             for rec in recs.split(RECORD_SEP):
                 id_, display, country, pop, kind, fl = rec.split(FIELD_SEP)
-                entries.append(GazEntry(id_, display, "GPE", kind, country or None, int(pop)))
+                entries.append(GazEntry(id_, display, "NORP" if kind == "demonym" else "GPE", kind, country or None,
+                                        int(pop)))
                 flags += fl
             # best first: towns by population, then regions (which have no population)
             entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)

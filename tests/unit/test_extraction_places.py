@@ -230,3 +230,19 @@ def test_no_dateline(ex: Extractor, lang: str, text: str) -> None:
     x = run(ex, text, lang)
     assert x.dateline is None
     assert "dateline" not in x.to_dict()
+
+
+# ------------------------------------------------------------------ German demonyms (LOCderiv)
+
+
+def test_language_names_surnames_and_newspapers_are_no_demonyms(ex: Extractor) -> None:
+    e = by_text(run(ex, "Er antwortete auf Russisch. Sagt Sabine Holländer von der Berliner Zeitung.", "de"))
+    assert "Russisch" not in e and "Holländer" not in e and "Berliner" not in e
+    assert by_text(run(ex, "Die Berliner Polizei und ein chinesischer Verein.", "de"))["Berliner"].type == "NORP"
+    assert by_text(run(ex, "Er spielte für einen chinesischen Verein.", "de"))["chinesischen"].country == "CN"
+
+
+def test_small_town_adjective_only_before_a_noun(ex: Extractor) -> None:
+    e = by_text(run(ex, "Der Marsch führt zur Deidesheimer Stadtgrenze.", "de"))
+    assert (e["Deidesheimer"].type, e["Deidesheimer"].country) == ("NORP", "DE")
+    assert "Deidesheimer" not in by_text(run(ex, "Das sagte der Deidesheimer , als er ging.", "de"))
