@@ -497,8 +497,8 @@ class EntityMatcher:
         if not strong and self.lang == "de" and self._inside_name_de(words, start, end, sentence_starts):
             return None
         if not strong:
-            prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
-            if prev is not None and prev[:1].isupper() and prev.isalpha() and prev.lower() not in self.locatives:
+            before = words[start - 1] if start > 0 and not sentence_starts[start] else None
+            if before is not None and before[:1].isupper() and before.isalpha() and before.lower() not in self.locatives:
                 return None  # "Martin Roth": part of a name
             if self.lang == "en" and end < len(words) and not sentence_starts[end] and words[end][:1].isupper() \
                     and words[end].isalpha():
