@@ -144,6 +144,25 @@ NAME_CONTINUATIONS = _words(
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
     "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic"
 )
+ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra Playa Puerto Porto Castello Palazzo Piazza")
+ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
+# words before a place that make it part of an organisation's or a person's name (rule 15)
+CLUB_NAMES_DE = _words(
+    "Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
+    "Union Wacker Rot-Weiss Rot-Weiß Schwarz-Weiß Blau-Weiß Grün-Weiß Viktoria Germania Teutonia Kickers Stuttgarter "
+    "Würzburger Athletic Celtic Rangers United Dinamo Dynamo Lokomotive Spartak Zenit Schachtjor Schachtar Metalist"
+)
+ORG_NOUN_ENDINGS_DE = (
+    "hochschule", "universität", "theater", "museum", "arena", "oper", "klinik", "klinikum", "fabrik", "verlag",
+    "bank", "zoo", "stadion", "akademie", "institut", "gymnasium", "orchester", "philharmonie", "zeitung",
+    "werke", "sender", "rundfunk", "konzern", "ag", "gmbh", "festspiele", "messe", "airlines", "flughafen",
+)
+PERSON_TITLES_DE = _words(
+    "Präsident Präsidentin Onkel Tante Kaiser Kaiserin König Königin Papst Bischof Herzog Graf Gräfin Fürst "
+    "Fürstin Prinz Prinzessin Herr Frau Dr Prof Minister Ministerin Kanzler Kanzlerin Trainer Kapitän Sänger "
+    "Sängerin Autor Autorin Schauspieler Schauspielerin Regisseur Pfarrer Vater Mutter Sohn Tochter Bruder "
+    "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter"
+)
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
@@ -494,7 +513,8 @@ class EntityMatcher:
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
         common = bool(flags)
-        if not strong and self.lang == "de" and self._inside_name_de(words, start, end, sentence_starts):
+        if not strong and self.lang == "de" and self._inside_name_de(words, start, end, sentence_starts,
+                                                                     given_names=self.given_names):
             return None
         if not strong:
             before = words[start - 1] if start > 0 and not sentence_starts[start] else None
@@ -552,7 +572,8 @@ class EntityMatcher:
 
     @staticmethod
     def _inside_name_de(
-        words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool], after_noun: bool = True
+        words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool], after_noun: bool = True,
+        given_names: frozenset[str] = frozenset(),
     ) -> bool:
         """Rule 15 (German): a place directly after a capitalised word that is not a place noun
         ("Theater Berlin", "Hochschule Hannover", "THW Kiel", "Juventus Turin", "Uta Hagen") or
@@ -560,16 +581,31 @@ class EntityMatcher:
         "Detroit Red Wings") is part of a longer name. Genitives stay places ("Angaben Kiews"), and so
         do countries ("Nachbarland Polen", "Gastgeber Katar") and places after nouns for places and
         institutions of a place ("Hauptstadt Kiew", "Atomkraftwerk Krümmel", "Amtsgericht Stockholm")."""
+        if start > 0 and not sentence_starts[start]:
+            prev = words[start - 1]
+            if prev.endswith("-") and len(prev) > 1:
+                return True  # "Mecklenburg- Vorpommern": the second part of a split compound
+            if prev in ROMANCE_NAME_WORDS or (
+                start > 1 and not sentence_starts[start - 1] and words[start - 2][:1].isupper()
+                and (prev in ROMANCE_PARTICLES or (prev == "von" and words[start - 2] in given_names))
+            ):
+                return True  # "Cerro Amarillo", "Via Roma", "Ana de Sousa", "Patrick von Brunn"
+        if end < len(words) and not sentence_starts[end] and words[end] in given_names:
+            return True  # "Wilton Daniel Gregory"
         if after_noun and start > 0 and not sentence_starts[start]:
             prev = words[start - 1]
             if (
                 prev[:1].isupper()
                 and prev.replace("-", "").replace(".", "").isalpha()
-                and prev not in PLACE_NOUNS_DE
-                and prev not in PLACE_NOUN_PREFIXES_DE
-                and not prev.lower().endswith(PLACE_NOUN_ENDINGS_DE)
-                and prev.lower() not in LOCATIVE_PREPOSITIONS["de"]
                 and not words[end - 1].endswith("s")
+                and (
+                    (prev.isupper() and len(prev) <= 4)  # "THW Kiel", "TH Zürich", "FC Liverpool"
+                    or prev in CLUB_PREFIXES
+                    or prev in CLUB_NAMES_DE
+                    or prev.lower().endswith(ORG_NOUN_ENDINGS_DE)
+                    or prev in PERSON_TITLES_DE
+                    or prev in given_names
+                )
             ):
                 return True
         return end < len(words) and not sentence_starts[end] and words[end] in NAME_CONTINUATIONS
@@ -601,7 +637,7 @@ class EntityMatcher:
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
         if entry.type in PLACE_TYPES and self.lang == "de" and self._inside_name_de(
-            words, start, end, sentence_starts, after_noun=entry.kind != "country"
+            words, start, end, sentence_starts, after_noun=entry.kind != "country", given_names=self.given_names
         ):
             return False
         if not flags:
@@ -610,11 +646,15 @@ class EntityMatcher:
         needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
         )
-        if needs_locative and (prev is None or prev.lower() not in self.locatives):
-            return False
+        if needs_locative and (prev is None or (prev.lower() not in self.locatives and not (
+            self.lang == "de" and prev in PLACE_NOUNS_DE))):
+            return False  # "in Halle", "Stadt Halle"; not "die Halle"
         if "P" in flags:
             if prev is not None and prev[:1].isupper() and prev.isalpha() and prev.lower() not in self.locatives:
                 return False
+            if entry.kind == "city" and end < len(words) and not sentence_starts[end] and words[end][:1].isupper() \
+                    and words[end].isalpha() and words[end] not in PLACE_NOUNS_DE:
+                return False  # "von Martin Stoll": a given name before a surname
             if self.lang == "en" and end < len(words) and not (end < len(sentence_starts) and sentence_starts[end]):
                 nxt = words[end]
                 if nxt[:1].isupper() and nxt.isalpha():

@@ -246,3 +246,10 @@ def test_small_town_adjective_only_before_a_noun(ex: Extractor) -> None:
     e = by_text(run(ex, "Der Marsch führt zur Deidesheimer Stadtgrenze.", "de"))
     assert (e["Deidesheimer"].type, e["Deidesheimer"].country) == ("NORP", "DE")
     assert "Deidesheimer" not in by_text(run(ex, "Das sagte der Deidesheimer , als er ging.", "de"))
+
+
+def test_places_after_institution_nouns_and_name_particles(ex: Extractor) -> None:
+    p = places(run(ex, "Die Staatsanwaltschaft Bayreuth ermittelt, die Stadt Halle zahlt.", "de"))
+    assert {"Bayreuth", "Halle"} <= set(p)
+    assert places(run(ex, "Das Lied sang Ana de Sousa , begleitet von Patrick von Brunn .", "de")) == {}
+    assert places(run(ex, "Ein Tor von Martin Stoll entschied das Spiel.", "de")) == {}
