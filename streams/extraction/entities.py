@@ -169,6 +169,10 @@ NORP_NAME_NOUNS_DE = _words(
     "Sparkasse Volksbank Bank Mieterverein Verein Philharmoniker Symphoniker Staatsoper Oper Zoo Messe Tafel "
     "Hochschule Universität Landesbank Kurier Abendblatt Tageblatt Anzeiger Tagblatt Generalanzeiger Volksstimme"
 )
+ROAD_WORDS_DE = _words("A B Bundesstraße Autobahn Landesstraße Staatsstraße Kreisstraße") | frozenset(
+    f"{c}{k}" for c in "AB" for k in range(1, 1000)
+)
+ROAD_CONTEXT_DE = _words("der die den dem auf über von zur zwischen und Autobahn Autobahnen Bundesstraße")
 STREET_NOUNS_DE = _words("Straße Strasse Landstraße Allee Chaussee Gasse Platz Tor Damm Ring Ufer Brücke")
 # a small place of the language's home countries whose name has one of these endings is a place
 # without further evidence ("Immenstadt", "Pfrondorf", "Inzigkofen"), unless it is also a word
@@ -272,6 +276,12 @@ class EntityMatcher:
             if i < next_free:
                 continue
             w = words[i]
+            if self.lang == "de" and w in ROAD_WORDS_DE:
+                road = self._road(words, i, sentence_starts)
+                if road is not None:
+                    pending.append((i, road, (), ""))
+                    next_free = road
+                    continue
             if self.lang == "de" and i + 1 < n and words[i + 1] in STREET_NOUNS_DE and self._street_modifier(w):
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
@@ -459,6 +469,25 @@ class EntityMatcher:
         return None
 
     @staticmethod
+    def _road(words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
+        """German motorways and federal roads: "die A 7", "auf der A1", "Bundesstraße 216",
+        "Autobahn 2" (the letter form only after an article, preposition or "Autobahn")."""
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) and not sentence_starts[i + 1] else ""
+        if w in ("A", "B"):
+            prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+            if prev in ROAD_CONTEXT_DE and nxt.rstrip(".").isdigit() and len(nxt.rstrip(".")) <= 3:
+                return i + 2
+            return None
+        if w[:1] in ("A", "B") and w[1:].isdigit() and len(w) <= 4:
+            prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+            return i + 1 if prev in ROAD_CONTEXT_DE else None
+        if w in ("Bundesstraße", "Autobahn", "Landesstraße", "Staatsstraße", "Kreisstraße") and nxt.isdigit() \
+                and len(nxt) <= 3:
+            return i + 2
+        return None
+
+    @staticmethod
     def _street_modifier(w: str) -> bool:
         """The first word of a German street name made of a place adjective: "Schwabacher" (Straße)."""
         return len(w) >= 5 and w[:1].isupper() and w.endswith("er") and w.isalpha() and w.lower() not in NOT_PLACE_WORDS
@@ -496,7 +525,8 @@ class EntityMatcher:
             countries = context.get(sentence_of[start]) or set(doc_counts)
             country = max(countries, key=lambda c: doc_counts.get(c, 0)) if countries else None
             low = words[end - 1].lower()
-            kind = "street" if low.endswith(STREET_SUFFIXES) or words[end - 1] in STREET_NOUNS_DE else "place"
+            road = words[start] in ROAD_WORDS_DE
+            kind = "street" if road or low.endswith(STREET_SUFFIXES) or words[end - 1] in STREET_NOUNS_DE else "place"
             slug = "-".join(x.lower() for x in words[start:end])
             entry = GazEntry(f"candidate:{slug}", " ".join(words[start:end]), "LOC", kind, country, 0)
             return EntityHit(start, end, entry, source="candidate")

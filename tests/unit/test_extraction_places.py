@@ -253,3 +253,9 @@ def test_places_after_institution_nouns_and_name_particles(ex: Extractor) -> Non
     assert {"Bayreuth", "Halle"} <= set(p)
     assert places(run(ex, "Das Lied sang Ana de Sousa , begleitet von Patrick von Brunn .", "de")) == {}
     assert places(run(ex, "Ein Tor von Martin Stoll entschied das Spiel.", "de")) == {}
+
+
+def test_german_roads(ex: Extractor) -> None:
+    p = places(run(ex, "Auf der A 7 und der A1 staute es sich, die Bundesstraße 96 war gesperrt.", "de"))
+    assert {"A 7", "A1", "Bundesstraße 96"} <= set(p) and p["A 7"].kind == "street"
+    assert places(run(ex, "Note A 7 ist gut, Plan B 2 auch.", "de")) == {}
