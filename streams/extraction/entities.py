@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, SmallPlaces
+from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer
 
 KIND_RANK = {
     "person": 90,
@@ -182,6 +182,8 @@ HOME_TOPONYM_SUFFIXES = {
            "born", "brunn", "beuren", "weiler", "burg", "berg", "feld", "hagen", "thal", "münde", "roda", "witz", "itz"),
     "en": ("ton", "ham", "ford", "field", "bury", "borough", "chester", "caster", "wick", "mouth", "port", "ville"),
 }
+GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
+INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
 
@@ -220,6 +222,7 @@ class EntityMatcher:
     def __init__(self, gazetteer: Gazetteer, lang: str, tokenize: Callable[[str], list[str]]) -> None:
         self.lang = lang
         self.small = gazetteer.small
+        self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
         self.common_flag = COMMON_WORD_FLAG.get(lang, "")
         self.locatives = LOCATIVE_PREPOSITIONS.get(lang, set())
         # candidates as plain tuples while building (fast), sorted best first
@@ -268,7 +271,6 @@ class EntityMatcher:
         # are known: (start, end, entries best first, flags); entries empty for a candidate
         pending: list[tuple[int, int, tuple[GazEntry, ...], str]] = []
         lengths = self.lengths
-        small = self.small
         # only tokens that start a name, contain a hyphen or are capitalised can start an entity;
         # left to right, a match skips the tokens it covers
         next_free = 0
@@ -316,13 +318,14 @@ class EntityMatcher:
                 spans.append(caps)
                 next_free = caps[1]
                 continue
-            if small is not None and len(w) >= 4:
-                found = self._small(words, i, small)
+            small_names, name_like, shape = self._word_info(w)
+            if small_names:
+                found = self._small(words, i, small_names)
                 if found is not None:
                     pending.append(found)
                     next_free = found[1]
                     continue
-            cand = self._candidate(words, i, sentence_starts)
+            cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -394,9 +397,37 @@ class EntityMatcher:
                 return (i, i + length, ok)
         return None
 
-    def _small(self, words: Sequence[str], i: int, small: SmallPlaces) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
+    def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
+        """What a capitalised word may start, cached per word: names of the evidence tier, whether
+        it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
+        info = self._info_cache.get(w)
+        if info is None:
+            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else []
+            name_like = self._name_like(w)
+            shape = 0
+            if name_like and self.lang == "de":
+                low = w.lower()
+                if low.endswith(STREET_SUFFIXES) and low not in GENERIC_STREETS and not low.endswith(GENERIC_STREET_ENDINGS):
+                    shape = 1
+                elif (
+                    "-" not in w
+                    and low.endswith(TOPONYM_SUFFIXES_DE)
+                    and any(low.endswith(suf) and len(low) - len(suf) >= 3 for suf in TOPONYM_SUFFIXES_DE)
+                    and not low.endswith(NOUN_ENDINGS_DE)
+                ):
+                    shape = 2
+            info = (small_names, name_like, shape)
+            if len(self._info_cache) > INFO_CACHE_LIMIT:
+                self._info_cache.clear()
+            self._info_cache[w] = info
+        return info
+
+    @staticmethod
+    def _small(
+        words: Sequence[str], i: int, small_names: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]
+    ) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
         """The longest name of the evidence tier starting at token i (not yet accepted)."""
-        for names, entries, flags in small.lookup(words[i]):
+        for names, entries, flags in small_names:
             end = i + len(names)
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
                 return (i, end, entries, flags)
@@ -436,14 +467,11 @@ class EntityMatcher:
     def _weak_preposition(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
         return i > 0 and not sentence_starts[i] and words[i - 1].lower() in self.locatives
 
-    def _candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
+    def _candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int) -> int | None:
         """Rule 11: a place the gazetteer lacks, from its context: after a place noun ("im Dorf X",
         "the village of X") or before one ("X district"); in German also a toponym ending after a
         locative preposition ("in Taiskirchen", "bei Pfrondorf") and street names
         ("Schwanitzstraße"). Returns the end token or None."""
-        w = words[i]
-        if not self._name_like(w):
-            return None
         end = i + 1
         if self.lang == "en":  # "the village of Nova Poshta": following capitalised words belong to it
             while end < len(words) and end - i < 3 and not sentence_starts[end] and self._name_like(words[end]) \
@@ -451,19 +479,11 @@ class EntityMatcher:
                 end += 1
         if self._place_noun_before(words, i, sentence_starts) or self._place_noun_after(words, end, sentence_starts):
             return end
-        if self.lang != "de":
-            return None
-        low = w.lower()
-        if low.endswith(STREET_SUFFIXES) and low not in GENERIC_STREETS and not any(
-            low.endswith(g) for g in GENERIC_STREETS if len(g) > 7
-        ):
+        if shape == 1:
             return i + 1
-        if (
-            (self._strong_preposition(words, i, sentence_starts)
-             or (i > 0 and not sentence_starts[i] and words[i - 1] in TOPONYM_PREPOSITIONS_DE))
-            and "-" not in w
-            and any(low.endswith(suf) and len(low) - len(suf) >= 3 for suf in TOPONYM_SUFFIXES_DE)
-            and not low.endswith(NOUN_ENDINGS_DE)
+        if shape == 2 and (
+            (i > 0 and not sentence_starts[i] and words[i - 1] in TOPONYM_PREPOSITIONS_DE)
+            or self._strong_preposition(words, i, sentence_starts)
         ):
             return i + 1
         return None
