@@ -135,6 +135,7 @@ class Extractor:
                 model=model,
                 model_name=models.get(lang),
             )
+            pipelines[lang].entities.set_vocabulary(pipelines[lang].lexemes.lemma_lookup, nlp.Defaults.stop_words)
         if trust_language_field is None:
             trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
         extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,

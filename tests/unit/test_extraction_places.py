@@ -259,3 +259,15 @@ def test_german_roads(ex: Extractor) -> None:
     p = places(run(ex, "Auf der A 7 und der A1 staute es sich, die Bundesstraße 96 war gesperrt.", "de"))
     assert {"A 7", "A1", "Bundesstraße 96"} <= set(p) and p["A 7"].kind == "street"
     assert places(run(ex, "Note A 7 ist gut, Plan B 2 auch.", "de")) == {}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "In der Stadt Leben wieder Menschen. Im Dorf Angst und Schrecken. Die Stadt Verwaltung arbeitet."),
+        ("de", "In der Region Menschen auf der Flucht. Im Dorf Soldaten gesichtet. In der Gemeinde Wahlen abgehalten."),
+        ("en", "The town council met. The village elders said the city officials were wrong. The district court ruled."),
+    ],
+)
+def test_words_after_place_nouns_are_no_candidates(ex: Extractor, lang: str, text: str) -> None:
+    assert places(run(ex, text, lang)) == {}
