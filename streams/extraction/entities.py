@@ -396,7 +396,13 @@ class EntityMatcher:
             cands = self.table.get(key)
             if not cands:
                 continue
-            ok = tuple(c for c in cands if c[0].type in PLACE_TYPES and not c[1] and (length > 1 or len(w) >= 4 or c[0].kind == "city"))
+            # at the start of a line and followed by "(", "," or a dash it is a dateline, where a
+            # name that is also a word or a person's is the place ("WASHINGTON —")
+            end = i + length
+            dateline = (i == 0 or "\n" in words[i - 1]) and end < len(words) and (
+                words[end] in ("(", ",") or words[end] in DASHES)
+            ok = tuple(c for c in cands if c[0].type in PLACE_TYPES and (dateline or not c[1])
+                       and (length > 1 or len(w) >= 4 or c[0].kind == "city"))
             if ok:
                 return (i, i + length, ok)
         return None
@@ -792,6 +798,10 @@ def mark_dateline(words: Sequence[str], sentence_starts: Sequence[bool], hits: l
                 break
             if pos + 1 < n and words[pos] == "/":
                 pos += 1
+                if by_start.get(pos) is None and words[pos][:1].isupper() and words[pos].isalpha() \
+                        and not words[pos].isupper():
+                    pos += 1  # "Frankfurt/Main", "Halle/Saale": the second part qualifies the first
+                    break
                 continue
             break
         if not places:

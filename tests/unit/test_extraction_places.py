@@ -197,6 +197,10 @@ def test_german_street_and_toponym_candidates(ex: Extractor) -> None:
         ("de", "Kiew/Moskau – Beide Seiten tauschten Gefangene aus.", "Kiew", "UA"),
         ("en", "Canadian Press - VANCOUVER (CP) - Police said on Friday.", "VANCOUVER", "CA"),
         ("de", "NEW YORK (dpa) - Die Börse schloss fester.", "NEW YORK", "US"),
+        ("en", "WASHINGTON — The Senate voted on Friday.", "WASHINGTON", "US"),
+        ("en", "LVIV, Ukraine, March 3 (Reuters) - A missile hit a depot.", "LVIV", "UA"),
+        ("en", "Checkpoint attacked\n\nKABUL (Reuters) - Officials said.", "KABUL", "AF"),
+        ("de", "Frankfurt/Main (dpa) - Die Börse schloss fester.", "Frankfurt", "DE"),
     ],
 )
 def test_dateline(ex: Extractor, lang: str, text: str, dateline: str, country: str) -> None:
