@@ -149,7 +149,8 @@ class Entity:
     name: str  # canonical display name, e.g. "Kursk Oblast"
     country: str | None = None  # ISO 3166-1 alpha-2 the entity belongs to (place: where; NORP: whose)
     kind: str | None = None  # finer type: country | city | region | demonym | armed_forces | ...
-    source: str = "gazetteer"  # gazetteer | model
+    source: str = "gazetteer"  # gazetteer | model | candidate (a place found from its context only)
+    role: str | None = None  # "dateline": the place of the article's dateline ("KABUL (Reuters) -")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +247,7 @@ class Extraction:
     entities: tuple[Entity, ...] = ()
     concepts: tuple[ConceptMatch, ...] = ()
     counts: tuple[Count, ...] = ()
+    dateline: Entity | None = None  # the dateline place (also in ``entities``, with role "dateline")
     frames: tuple[Frame, ...] = ()
     # where Article.text starts in ``text``: the headline is analysed too, as the first sentence of
     # ``text`` followed by a blank line (0: no title, ``text`` is Article.text)
@@ -265,6 +267,8 @@ class Extraction:
         }
         if with_tokens:
             d["tokens"] = [asdict(t) for t in self.tokens]
+        if self.dateline is not None:
+            d["dateline"] = asdict(self.dateline)
         return d
 
 

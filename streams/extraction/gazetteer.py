@@ -1,8 +1,13 @@
-"""The generated gazetteer (data/gazetteer.json.gz): load it once per process.
+"""The generated gazetteer (data/gazetteer.json.gz + data/places.bin): load it once per process.
 
 Built by ``python -m streams.extraction.build_gazetteer`` (see that module for sources and format).
 ``load_gazetteer`` is called by ``Extractor.from_settings``; the result is cached per path.
 Names are kept as plain tuples (about 200,000 of them; objects would cost start-up time).
+
+The evidence tier of small places (``places.bin``, ~380,000 names: towns and villages down to 500
+inhabitants, ISO 3166-2 subdivisions) is not parsed at start: it is a list of zlib-compressed
+buckets, keyed by a hash of a name's first word, and a bucket is decompressed and parsed the first
+time a word of it is looked up (``SmallPlaces.lookup``). Loading it reads one file (~6 MB).
 """
 
 from __future__ import annotations
@@ -11,12 +16,80 @@ import functools
 import gzip
 import importlib.metadata
 import json
-from dataclasses import dataclass
+import struct
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_GAZETTEER = Path(__file__).resolve().parent / "data" / "gazetteer.json.gz"
 SUPPORTED_FORMAT = 2
 TOKEN_SEP = "\x1f"
+SMALL_FILE = "places.bin"
+SMALL_MAGIC = b"NAPLACES1\n"
+RECORD_SEP = "\x1e"
+FIELD_SEP = "\x1f"
+
+
+def small_bucket(word: str, buckets: int) -> int:
+    """The bucket of a name's first word (stable across processes, unlike ``hash``)."""
+    return zlib.crc32(word.encode("utf-8")) % buckets
+
+
+class SmallPlaces:
+    """The evidence tier: first word -> [(name as token tuple, candidate entries)], lazily parsed.
+
+    File format (written by ``build_gazetteer.write_small``): SMALL_MAGIC, a 4-byte big-endian
+    length and a JSON header {"buckets": N, "offsets": [...N+1 byte offsets into the body]}, then
+    the body: N zlib-compressed blobs, each the lines "first-word TAB name TAB records" of the
+    names whose first word falls in that bucket; name = tokens joined by spaces; records joined
+    by U+001E, each "id US display name US country US population US kind US flags"."""
+
+    def __init__(self, header: dict[str, object], body: bytes) -> None:
+        self.buckets = int(header["buckets"])  # type: ignore[call-overload]
+        self.offsets: list[int] = list(header["offsets"])  # type: ignore[call-overload]
+        self.body = body
+        self.parsed: dict[int, dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]]] = {}
+        self.size = int(header.get("names", 0))  # type: ignore[call-overload]
+
+    @classmethod
+    def read(cls, path: Path) -> SmallPlaces:
+        raw = path.read_bytes()
+        if not raw.startswith(SMALL_MAGIC):
+            raise GazetteerError(f"{path}: not a small-places file; rebuild it")
+        pos = len(SMALL_MAGIC)
+        (hlen,) = struct.unpack(">I", raw[pos : pos + 4])
+        header = json.loads(raw[pos + 4 : pos + 4 + hlen].decode("utf-8"))
+        return cls(header, raw[pos + 4 + hlen :])
+
+    def lookup(self, word: str) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
+        """Names starting with ``word``: (tokens, entries best first, flags), longest name first."""
+        b = small_bucket(word, self.buckets)
+        table = self.parsed.get(b)
+        if table is None:
+            table = self._parse(b)
+            self.parsed[b] = table
+        return table.get(word, [])
+
+    def _parse(self, b: int) -> dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]]:
+        blob = self.body[self.offsets[b] : self.offsets[b + 1]]
+        table: dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]] = {}
+        if not blob:
+            return table
+        for line in zlib.decompress(blob).decode("utf-8").split("\n"):
+            first, name, recs = line.split("\t")
+            entries = []
+            flags = ""
+            for rec in recs.split(RECORD_SEP):
+                id_, display, country, pop, kind, fl = rec.split(FIELD_SEP)
+                entries.append(GazEntry(id_, display, "NORP" if kind == "demonym" else "GPE", kind, country or None,
+                                        int(pop)))
+                flags += fl
+            # best first: towns by population, then regions (which have no population)
+            entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)
+            table.setdefault(first, []).append((tuple(name.split(" ")), tuple(entries), "".join(sorted(set(flags)))))
+        for cands in table.values():
+            cands.sort(key=lambda c: len(c[0]), reverse=True)
+        return table
 
 
 class GazetteerError(RuntimeError):
@@ -42,6 +115,8 @@ class Gazetteer:
     entries: tuple[GazEntry, ...]
     names: tuple[GazName, ...]
     sources: dict[str, str]
+    small: SmallPlaces | None = field(default=None, compare=False)
+    given_names: frozenset[str] = frozenset()
 
     @property
     def tokens_current(self) -> bool:
@@ -62,4 +137,7 @@ def load_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
         raise GazetteerError(f"{path}: format {data.get('format')!r}, expected {SUPPORTED_FORMAT}; rebuild it")
     entries = tuple(GazEntry(e[0], e[1], e[2], e[3], e[4], int(e[5])) for e in data["entries"])
     names = tuple(tuple(n) for n in data["names"])
-    return Gazetteer(entries=entries, names=names, sources=dict(data.get("sources", {})))  # type: ignore[arg-type]
+    small_path = path.parent / SMALL_FILE
+    small = SmallPlaces.read(small_path) if small_path.is_file() else None
+    return Gazetteer(entries=entries, names=names, sources=dict(data.get("sources", {})), small=small,  # type: ignore[arg-type]
+                     given_names=frozenset(data.get("given_names", ())))
