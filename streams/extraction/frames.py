@@ -112,7 +112,7 @@ def cues_for(lang: str) -> _Cues:
     lists: dict[str, list[str]] = {}
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
-                "not_before", "intransitive", "reflexive", "transitive"):
+                "not_before", "intransitive", "reflexive", "transitive", "not_triggers"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
@@ -276,6 +276,8 @@ class FrameBuilder:
         t = trig.token_end - sent.first
         nxt = sent.low[t] if t < len(sent.low) else ""
         if nxt in self.cues.words["not_before"]:
+            return False
+        if sent.low[trig.token_start - sent.first] in self.cues.words["not_triggers"]:
             return False
         word = sent.tokens[trig.token_start - sent.first].text
         if kind == "harm" and self.lang == "de" and t < len(sent.tokens) and sent.tokens[t].text[:1].isupper():
