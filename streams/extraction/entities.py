@@ -170,6 +170,13 @@ NORP_NAME_NOUNS_DE = _words(
     "Sparkasse Volksbank Bank Mieterverein Verein Philharmoniker Symphoniker Staatsoper Oper Zoo Messe Tafel "
     "Hochschule Universität Landesbank Kurier Abendblatt Tageblatt Anzeiger Tagblatt Generalanzeiger Volksstimme"
 )
+# English heads and prefixes of geographic names, in English and German text (rule 11)
+FEATURE_HEADS_EN = _words(
+    "River Avenue Street Square Falls Bridge Island Islands Lake Bay Valley Mountains Canyon Tableland Strait "
+    "Peninsula Desert Heights Boulevard Creek Gulf Harbour Harbor Pass Plateau Reservoir"
+)
+FEATURE_PREFIXES_EN = _words("Mount Lake Cape Fort")
+FEATURE_KINDS = frozenset({"river", "sea", "area", "mountain", "island", "desert"})
 ROAD_WORDS_DE = _words("A B Bundesstraße Autobahn Landesstraße Staatsstraße Kreisstraße") | frozenset(
     f"{c}{k}" for c in "AB" for k in range(1, 1000)
 )
@@ -288,6 +295,20 @@ class EntityMatcher:
                     pending.append((i, road, (), ""))
                     next_free = road
                     continue
+            if i + 1 < n and not sentence_starts[i + 1] and w[:1].isupper() and w.isalpha() \
+                    and (w, words[i + 1]) not in self.table and (
+                (words[i + 1] in FEATURE_HEADS_EN and not w.isupper() and w.lower() not in self._stop_words)
+                or (w in FEATURE_PREFIXES_EN and words[i + 1][:1].isupper() and words[i + 1].isalpha())
+            ):
+                # "Hudson River", "Fifth Avenue", "Atherton Tableland", "Mount Hermon": one place;
+                # "Dnipro River": the feature the gazetteer knows by its first word
+                known = tuple(c for c in self.table.get((w,), ()) if c[0].kind in FEATURE_KINDS)
+                if known:
+                    spans.append((i, i + 2, known))
+                else:
+                    pending.append((i, i + 2, (), ""))
+                next_free = i + 2
+                continue
             if self.lang == "de" and i + 1 < n and words[i + 1] in STREET_NOUNS_DE and self._street_modifier(w):
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2

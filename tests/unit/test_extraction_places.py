@@ -275,3 +275,10 @@ def test_german_roads(ex: Extractor) -> None:
 )
 def test_words_after_place_nouns_are_no_candidates(ex: Extractor, lang: str, text: str) -> None:
     assert places(run(ex, text, lang)) == {}
+
+
+def test_english_feature_names(ex: Extractor) -> None:
+    p = places(run(ex, "Sie wohnten am Hudson River und in der Fifth Avenue, nahe Mount Hermon.", "de"))
+    assert {"Hudson River", "Fifth Avenue", "Mount Hermon"} <= set(p)
+    q = places(run(ex, "Boats crossed the Dnipro River near Lake Chad.", "en"))
+    assert q["Dnipro River"].source == "gazetteer" and q["Lake Chad"].source == "gazetteer"
