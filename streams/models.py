@@ -287,10 +287,7 @@ class Evidence:
     field: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
-        if self.field != "text":
-            d["field"] = self.field
-        return d
+        return {"text": self.text, "start": self.start, "end": self.end, "field": self.field}
 
 
 @dataclass(frozen=True)
