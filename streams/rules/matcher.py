@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from streams.extraction.roles import has_role
 from streams.models import ConceptMatch, Count, Entity, Extraction, Frame
 from streams.rules.conditions import (
     AllOf,
@@ -34,7 +35,6 @@ from streams.rules.conditions import (
     WholeArticle,
     Within,
 )
-from streams.rules.roles import has_role
 
 MAX_SOLUTIONS = 2_000
 

@@ -448,7 +448,7 @@ def test_where_expression_variants(tmp_path: Path, expression: str, expected: bo
     ("Soldiers from North Korea arrived.", "North Korea", "en", "origin", True),
 ])
 def test_roles(text: str, surface: str, lang: str, role: str, expected: bool) -> None:
-    from streams.rules.roles import has_role
+    from streams.extraction.roles import has_role
 
     ex = H(text, language=lang).entity(surface, "GPE", "x", surface).build()
     assert has_role(ex, ex.entities[0], role) is expected

@@ -10,7 +10,7 @@
           ("Truppen aus Nordkorea", "soldiers from North Korea").
 - actor:  the entity is not a place in the sense above (it may be the one acting: "Nordkorea
           schickt Truppen", "North Korean troops").
-Called by the matcher for entity leaves that have a role.
+Called by the rule matcher for entity leaves that have a role, and by the event frames.
 """
 
 from __future__ import annotations

@@ -22,205 +22,40 @@ no parser; clause-level patterns written for German and English word order stand
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from functools import cache
-from importlib import resources
-from typing import Any
+from collections.abc import Iterable
 
-from ruamel.yaml import YAML
-
-from streams.models import ConceptMatch, Count, Entity, Extraction, Frame, Token
-
-TRIGGERS: dict[str, str] = {
-    "deployment": "deployment",
-    "withdrawal": "withdrawal",
-    "kill": "harm",
-    "injure": "harm",
-    "attack": "attack",
-    "airstrike": "attack",
-    "shelling": "attack",
-}
-FORCE_KINDS = frozenset({"troops", "unit", "fighters", "mercenaries", "equipment"})
-HARMED_KINDS = frozenset({"civilians", "people", "children", "journalists", "hostages", "refugees", "aid-workers"})
-ACTOR_KINDS = frozenset({"country", "demonym", "armed_forces", "org", "armed_group"})
-PLACE_TYPES = frozenset({"GPE", "LOC"})
-NON_PLACE_KINDS = frozenset({"demonym", "armed_forces"})
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_MODAL_ORDER = ("speculated", "attempted", "feared", "demanded", "planned", "announced", "alleged")
-# cue category -> the cause it names; checked in this order (see frame_cues.yaml)
-_CAUSE_ORDER = (("animal", "animal"), ("disease_phrase", "disease"), ("violence", "violence"),
-                ("accident", "accident"), ("disaster", "disaster"), ("disease", "disease"),
-                # generic words ("strike", "Angriff") name violence unless an accident is named too
-                ("attack", "violence"),
-                # an explosion with no accident in sight is a bomb's in the news this is for
-                ("explosion", "violence"))
-_ACTIVE_KILL = frozenset({"kill", "kills", "killed", "killing", "tötet", "tötete", "töteten", "tötetet", "getötet",
-                          "erschoss", "erschossen", "shot", "shoots", "bombed", "wounded", "wounds", "injured",
-                          "verletzte", "verletzten"})
-_HARM_EVENTS = ("killed", "injured")
-# words after a count that say it counts no one: "18 feet", "mehrere Greifvögel"
-_COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have", "had", "are", "dead", "killed",
-                                 "injured", "wounded", "more", "others", "other", "of", "people", "as", "when",
-                                 "after", "during", "including", "by", "others.", ",", ".", "-", "—", "–"})
-SPORT_CONCEPTS_PER_ARTICLE = 3
-_INTO = frozenset({"into", "in", "ins", "in die", "nach", "toward", "towards", "here", "hier"})
-_INTO_TRIGGERS = frozenset({"into", "stormed", "storm", "incursion", "incursions", "raid", "einmarsch", "entered"})
-_AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "after", "as", "when", "while", "and",
-                               "outside", "inside", "overnight", "today", "yesterday", "early", "late", "last", "this",
-                               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-_FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
-                                "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
-                                "would", "said", "say", "says", "near", "across", "over", "but", "than"})
-_PLACE_PREPS = {
-    "de": frozenset({"in", "im", "ins", "nach", "bei", "beim", "nahe", "an", "am", "auf", "vor", "über", "gen"}),
-    "en": frozenset({"in", "into", "to", "at", "near", "inside", "toward", "towards", "over", "on", "outside",
-                     "across", "for", "through", "throughout"}),
-}
-
-
-_CAUSE_NAMES = dict(_CAUSE_ORDER)
-# lists matched on the word as written only: a lemma would make "wurde" a "werden" (future)
-_TEXT_ONLY = frozenset({"negation", "not_negation", "past_perfect_aux", "passive_aux", "clause_openers",
-                        "clause_breaks", "since"} | {f"modality:{m}" for m in _MODAL_ORDER})
-
-
-@dataclass(frozen=True)
-class _Cues:
-    """The cue words of one language, as sets of single words and tuples of phrases."""
-
-    words: dict[str, frozenset[str]]
-    phrases: dict[str, tuple[tuple[str, ...], ...]]
-    gaps: dict[str, tuple[tuple[str, str], ...]]  # "a ... b"
-    heads: dict[str, tuple[str, ...]]  # "*kopf" compound heads
-    theme_concepts: dict[str, str]
-    count_kinds: dict[str, str]
-    cause_concepts: dict[str, frozenset[str]]
-
-
-@cache
-def _raw_cues() -> dict[str, Any]:
-    path = resources.files("streams.extraction") / "data" / "frame_cues.yaml"
-    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    return data
-
-
-@cache
-def cues_for(lang: str) -> _Cues:
-    raw = _raw_cues()
-    lists: dict[str, list[str]] = {}
-    for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
-                "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
-                "not_before", "intransitive", "reflexive", "transitive", "not_triggers"):
-        lists[key] = list(raw[key].get(lang, []))
-    for cat, per_lang in raw["modality"].items():
-        lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
-    cause_concepts: dict[str, frozenset[str]] = {}
-    for cat, per_lang in raw["cause"].items():
-        lists[f"cause:{cat}"] = list(per_lang.get(lang, []))
-        cause_concepts[cat] = frozenset(per_lang.get("concepts", []))
-        cause_concepts.setdefault(_CAUSE_NAMES.get(cat, cat), cause_concepts[cat])
-    words: dict[str, frozenset[str]] = {}
-    phrases: dict[str, tuple[tuple[str, ...], ...]] = {}
-    gaps: dict[str, tuple[tuple[str, str], ...]] = {}
-    heads: dict[str, tuple[str, ...]] = {}
-    for key, terms in lists.items():
-        w: set[str] = set()
-        p: list[tuple[str, ...]] = []
-        g: list[tuple[str, str]] = []
-        h: list[str] = []
-        for term in terms:
-            t = str(term).lower()
-            if " ... " in t:
-                a, b = t.split(" ... ", 1)
-                g.append((a, b))
-            elif " " in t:
-                p.append(tuple(t.split()))
-            elif t.startswith("*"):
-                h.append(t[1:])
-            else:
-                w.add(t)
-        words[key], phrases[key], gaps[key], heads[key] = frozenset(w), tuple(p), tuple(g), tuple(h)
-    return _Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts)
-
-
-class _Sentence:
-    """Tokens of one sentence split into clauses; cue lookups by clause."""
-
-    def __init__(self, ex: Extraction, index: int, cues: _Cues, lang: str) -> None:
-        s = ex.sentences[index]
-        # a headline is in title case ("Rebels Kill 12 In Car Bombing"): cue words may be capitalised
-        self.headline = ex.body_start > 0 and s.start < ex.body_start
-        self.index = index
-        self.first = s.token_start
-        self.tokens: Sequence[Token] = ex.tokens[s.token_start : s.token_end]
-        self.low = [t.text.lower() for t in self.tokens]
-        self.lemma = [t.lemma for t in self.tokens]
-        self.cues = cues
-        self.lang = lang
-        self.clause_of = self._clauses()
-
-    def _clauses(self) -> list[int]:
-        out: list[int] = []
-        clause = 0
-        openers = self.cues.words["clause_openers"]
-        breaks = self.cues.words["clause_breaks"]
-        n = len(self.tokens)
-        for i in range(n):
-            w = self.low[i]
-            if w in (";", ":", "(", ")", "–", "—", "-", "\"", "„", "“", "”") and 0 < i < n - 1:
-                clause += 1
-                out.append(clause)
-                continue
-            if w == "," and i + 1 < n:
-                nxt = self.low[i + 1]
-                # "in Kursk, Russia" and "3,000": a place apposition stays in the clause
-                if nxt in openers or not self.tokens[i + 1].text[:1].isupper() or self.lang == "de":
-                    clause += 1
-            elif w in breaks and i > 0 and self.low[i - 1] != ",":
-                clause += 1
-            out.append(clause)
-        return out
-
-    def span(self, clause: int) -> tuple[int, int]:
-        """Token indexes [a, b) of the sentence's tokens in ``clause``."""
-        idx = [i for i, c in enumerate(self.clause_of) if c == clause]
-        return (idx[0], idx[-1] + 1) if idx else (0, 0)
-
-    def clause_at(self, token: int) -> int:
-        return self.clause_of[token - self.first]
-
-    def hits(self, key: str, lo: int, hi: int) -> list[tuple[int, str]]:
-        """Cue words of list ``key`` among the sentence's tokens [lo, hi): (token index, word)."""
-        words, phrases, gaps, heads = (self.cues.words[key], self.cues.phrases[key], self.cues.gaps[key],
-                                       self.cues.heads[key])
-        out: list[tuple[int, str]] = []
-        text_only = key in _TEXT_ONLY
-        for i in range(max(lo, 0), min(hi, len(self.tokens))):
-            w = self.low[i]
-            lem = w if text_only else self.lemma[i]
-            if w in words or lem in words:
-                if not self._case_ok(i, w):
-                    continue
-                out.append((i, w))
-                continue
-            if heads and len(w) > 4 and any(w.endswith(h) or lem.endswith(h) for h in heads):
-                out.append((i, w))
-                continue
-            for p in phrases:
-                if tuple(self.low[i : i + len(p)]) == p:
-                    out.append((i, " ".join(p)))
-            for a, b in gaps:
-                if (w == a or lem == a) and b in self.low[i + 1 : min(hi, len(self.tokens))]:
-                    out.append((i, f"{a} ... {b}"))
-        return out
-
-    def _case_ok(self, i: int, w: str) -> bool:
-        # English cue words are lower case in running text: "May" is a month, "Will" a name
-        if self.lang != "en" or i == 0 or self.headline:
-            return True
-        return not self.tokens[i].text[:1].isupper()
+from streams.extraction.frames.article import (
+    german_participle,
+    inherit_actors,
+    latest_year,
+    merge_harm,
+    most_specific,
+    relate_counts,
+)
+from streams.extraction.frames.cues import (
+    ACTIVE_KILL,
+    ACTOR_KINDS,
+    AFTER_PARTICIPLE,
+    CAUSE_ORDER,
+    COUNT_FOLLOWERS_EN,
+    FORCE_KINDS,
+    FUNCTION_WORDS_EN,
+    HARM_EVENTS,
+    HARMED_KINDS,
+    INTO,
+    INTO_TRIGGERS,
+    MODAL_ORDER,
+    NON_PLACE_KINDS,
+    PLACE_PREPS,
+    PLACE_TYPES,
+    SPORT_CONCEPTS_PER_ARTICLE,
+    TRIGGERS,
+    YEAR,
+    cues_for,
+)
+from streams.extraction.frames.sentence import ClauseSentence, SentenceContext
+from streams.extraction.roles import has_role
+from streams.models import ConceptMatch, Count, Entity, Extraction, Frame
 
 
 class FrameBuilder:
@@ -229,12 +64,12 @@ class FrameBuilder:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.cues = cues_for(lang)
-        self.place_preps = _PLACE_PREPS.get(lang, _PLACE_PREPS["en"])
+        self.place_preps = PLACE_PREPS.get(lang, PLACE_PREPS["en"])
 
     def build(self, ex: Extraction, dateline: Entity | None = None, published_year: int | None = None) -> tuple[Frame, ...]:
         if not ex.tokens or not ex.sentences:
             return ()
-        ref_year = published_year or _latest_year(ex)
+        ref_year = published_year or latest_year(ex)
         by_sentence: dict[int, list[ConceptMatch]] = {}
         concepts_in: dict[int, list[ConceptMatch]] = {}
         for c in ex.concepts:
@@ -251,8 +86,8 @@ class FrameBuilder:
         sport = sum(1 for c in ex.concepts if c.concept == "sport") >= SPORT_CONCEPTS_PER_ARTICLE
         frames: list[Frame] = []
         for si, triggers in sorted(by_sentence.items()):
-            sent = _Sentence(ex, si, self.cues, self.lang)
-            ctx = _Context(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
+            sent = ClauseSentence(ex, si, self.cues, self.lang)
+            ctx = SentenceContext(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
                            ref_year, lead_place, dateline, sport)
             seen: set[tuple[str, int]] = set()
             withdrawn = {sent.clause_at(t.token_start) for t in triggers if t.concept == "withdrawal"}
@@ -267,9 +102,9 @@ class FrameBuilder:
                     continue
                 seen.add((kind, clause))
                 frames.append(self._frame(ctx, trig, kind, clause))
-        return tuple(_relate_counts(_inherit_actors(_merge_harm(frames, ex.text)), ex.counts))
+        return tuple(relate_counts(inherit_actors(merge_harm(frames, ex.text)), ex.counts))
 
-    def _is_event(self, ctx: _Context, trig: ConceptMatch, kind: str, clause: int) -> bool:
+    def _is_event(self, ctx: SentenceContext, trig: ConceptMatch, kind: str, clause: int) -> bool:
         """False for trigger words that name no event here: "death threats", "Die Toten Hosen",
         "verletzte Gefühle", a bare "victims" without a number of harmed."""
         sent = ctx.sent
@@ -295,7 +130,7 @@ class FrameBuilder:
             if t0 > 0 and sent.hits("cause:violence", t0 - 1, t0):
                 return True  # "shot dead", "stabbed to death" name the act
             lo, hi = sent.span(clause)
-            if any(lo <= k.token_start - sent.first < hi and k.event in _HARM_EVENTS for k in ctx.counts):
+            if any(lo <= k.token_start - sent.first < hi and k.event in HARM_EVENTS for k in ctx.counts):
                 return True
             # "the killing of a journalist": the harmed named right after; "the Beslan massacre",
             # "das Massaker in Srebrenica": a place next to it
@@ -308,7 +143,7 @@ class FrameBuilder:
 
     # ------------------------------------------------------------------ one frame
 
-    def _frame(self, ctx: _Context, trig: ConceptMatch, kind: str, clause: int) -> Frame:
+    def _frame(self, ctx: SentenceContext, trig: ConceptMatch, kind: str, clause: int) -> Frame:
         sent = ctx.sent
         lo, hi = sent.span(clause)
         t_lo, t_hi = trig.token_start - sent.first, trig.token_end - sent.first
@@ -333,7 +168,7 @@ class FrameBuilder:
             counts=counts, cues=tuple(cues),
         )
 
-    def _polarity(self, sent: _Sentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str]) -> str:
+    def _polarity(self, sent: ClauseSentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str]) -> str:
         fake = {i for i, _ in sent.hits("not_negation", lo, hi)}
         # German puts the negation late ("Verletzt wurde niemand", "verlegt ... nicht"): the clause
         end = hi if self.lang == "de" else min(hi, t_hi + 4)
@@ -346,8 +181,8 @@ class FrameBuilder:
             return "negated"
         return "affirmed"
 
-    def _modality(self, sent: _Sentence, lo: int, hi: int, t_hi: int, cues: list[str]) -> str:
-        """The first category (in _MODAL_ORDER) with a cue in the clause up to just after the
+    def _modality(self, sent: ClauseSentence, lo: int, hi: int, t_hi: int, cues: list[str]) -> str:
+        """The first category (in MODAL_ORDER) with a cue in the clause up to just after the
         trigger; an earlier clause governs only a clause it introduces ("warned that troops could
         ...", "fordert, dass ..."). "attempted" needs its cue right before the trigger ("tried to
         kill", "Mordversuch"): an attempt elsewhere in the clause is about something else."""
@@ -355,7 +190,7 @@ class FrameBuilder:
         governed = sent.low[lo] in openers or (
             sent.low[lo] == "," and lo + 1 < len(sent.low) and sent.low[lo + 1] in openers)
         t_lo = t_hi - 1
-        for cat in _MODAL_ORDER:
+        for cat in MODAL_ORDER:
             if cat == "attempted":
                 found = sent.hits(f"modality:{cat}", max(lo, t_lo - 3), t_hi)
             else:
@@ -368,12 +203,12 @@ class FrameBuilder:
                 return cat
         return "fact"
 
-    def _time(self, ctx: _Context, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
+    def _time(self, ctx: SentenceContext, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
         sent = ctx.sent
         aux = sent.hits("past_perfect_aux", lo, t_lo + 1)
         if self.lang == "de":  # verb-final: "angegriffen und verletzt hatte"
             aux += sent.hits("past_perfect_aux", t_lo + 1, min(hi, t_lo + 4))
-        if aux and (self.lang == "en" or _german_participle(sent.low[t_lo])):
+        if aux and (self.lang == "en" or german_participle(sent.low[t_lo])):
             cues.append(aux[0][1])
             return "background"
         since = {i for i, _ in sent.hits("since", 0, hi)}
@@ -381,7 +216,7 @@ class FrameBuilder:
             if i >= t_lo and i < lo:
                 continue
             w = sent.low[i]
-            if _YEAR.match(w):
+            if YEAR.match(w):
                 year = int(w)
                 if (i - 1) in since or (i - 2) in since:
                     cues.append(f"{sent.low[i - 1]} {w}")
@@ -396,7 +231,7 @@ class FrameBuilder:
                 return "background"
         return "current"
 
-    def _passive(self, sent: _Sentence, lo: int, t_lo: int, t_hi: int | None = None) -> bool:
+    def _passive(self, sent: ClauseSentence, lo: int, t_lo: int, t_hi: int | None = None) -> bool:
         if sent.hits("passive_aux", lo, t_lo) or sent.hits("passive_aux", t_lo + 1, t_lo + 3):
             return True
         # "militant gunned down", "Hamas chief killed in strike": a participle with no object
@@ -404,10 +239,10 @@ class FrameBuilder:
         end = t_hi if t_hi is not None else t_lo + 1
         if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead")):
             nxt = sent.low[end] if end < len(sent.low) else ""
-            return nxt in _AFTER_PARTICIPLE or not nxt.isalpha()
+            return nxt in AFTER_PARTICIPLE or not nxt.isalpha()
         return False
 
-    def _theme(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int, t_lo: int,
+    def _theme(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int, t_lo: int,
                passive: bool) -> tuple[str | None, tuple[str, ...], str | None]:
         sent = ctx.sent
         if kind == "harm":
@@ -473,7 +308,7 @@ class FrameBuilder:
         # harm without a number: the one harmed nearest the verb ("a journalist was shot dead")
         return found[0][1], (found[0][1],), found[0][2]
 
-    def _harmed_counts(self, ctx: _Context, lo: int, hi: int, t_lo: int) -> list[tuple[int, str, str]]:
+    def _harmed_counts(self, ctx: SentenceContext, lo: int, hi: int, t_lo: int) -> list[tuple[int, str, str]]:
         """The kinds of the harmed that the clause counts: "four civilians", "three Egyptian troops",
         "kills 5 in Gaza" (unspecified); a count of something else ("18 feet") gives none."""
         sent = ctx.sent
@@ -483,7 +318,7 @@ class FrameBuilder:
         out.sort(key=lambda f: f[0])
         return out
 
-    def _harm_counts(self, ctx: _Context, lo: int, hi: int) -> list[tuple[Count, str]]:
+    def _harm_counts(self, ctx: SentenceContext, lo: int, hi: int) -> list[tuple[Count, str]]:
         """The counts of harmed in the clause with the kind of harmed each counts: the category
         the count finder gave ("four civilians"), else the harmed word right after the number
         ("two American soldiers", "12 Iraqis"), else the kind of the number before it when the
@@ -493,7 +328,7 @@ class FrameBuilder:
         last: str | None = None
         for k in sorted(ctx.counts, key=lambda c: c.token_start):
             i = k.token_start - sent.first
-            if i >= hi or k.event not in _HARM_EVENTS:
+            if i >= hi or k.event not in HARM_EVENTS:
                 continue
             ck = self.cues.count_kinds.get(k.counted or "")
             if ck is None or ck == "people":
@@ -514,7 +349,7 @@ class FrameBuilder:
                 out.append((k, ck))
         return out
 
-    def _kind_after(self, ctx: _Context, k: Count) -> str | None:
+    def _kind_after(self, ctx: SentenceContext, k: Count) -> str | None:
         """The kind of the harmed word up to two words after a number, if there is one."""
         sent = ctx.sent
         j = k.token_end - sent.first
@@ -526,7 +361,7 @@ class FrameBuilder:
                 return "people"
         return None
 
-    def _uncounted_kind(self, ctx: _Context, k: Count) -> str | None:
+    def _uncounted_kind(self, ctx: SentenceContext, k: Count) -> str | None:
         """A count without a known noun: "unspecified" when no noun follows ("killed 5 in Gaza"),
         None when it counts a thing ("18 feet", "17 verschiedenen Staaten")."""
         sent = ctx.sent
@@ -540,11 +375,11 @@ class FrameBuilder:
         nxt = sent.tokens[j].text
         if self.lang == "de":
             return None if nxt[:1].isupper() and nxt.isalpha() else "unspecified"
-        if nxt.lower() in _COUNT_FOLLOWERS_EN or not nxt.isalpha():
+        if nxt.lower() in COUNT_FOLLOWERS_EN or not nxt.isalpha():
             return "unspecified"
         return None
 
-    def _modifier(self, sent: _Sentence, c: ConceptMatch) -> bool:
+    def _modifier(self, sent: ClauseSentence, c: ConceptMatch) -> bool:
         """"military" in "military jet", "military funeral": an adjective, not the forces."""
         if self.lang != "en" or c.token_end - c.token_start != 1:
             return False
@@ -554,9 +389,9 @@ class FrameBuilder:
             return False
         nxt = sent.tokens[j].text
         # "military funeral" (a noun follows) but not "army demolished", "army moves" (a verb)
-        return nxt.isalpha() and nxt.islower() and nxt not in _FUNCTION_WORDS_EN and not nxt.endswith(("ed", "ing"))
+        return nxt.isalpha() and nxt.islower() and nxt not in FUNCTION_WORDS_EN and not nxt.endswith(("ed", "ing"))
 
-    def _patient_side(self, ctx: _Context, i: int, t_lo: int, passive: bool) -> bool:
+    def _patient_side(self, ctx: SentenceContext, i: int, t_lo: int, passive: bool) -> bool:
         """For harm: is the word at ``i`` on the side of the harmed (not of the one who harms)?"""
         if i in ctx.agent_tokens:
             return False
@@ -570,13 +405,13 @@ class FrameBuilder:
         if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
                                                    "wounded", "injured")):
             return True
-        if self.lang == "de" and _german_participle(tok):
+        if self.lang == "de" and german_participle(tok):
             # verb-final: subject and object both stand before the participle ("Soldaten haben
             # Zivilisten getötet", "Söldner im Krieg getötet"); the nearest word is taken
             return True
         return (i < t_lo) == passive or (not passive and i > t_lo)
 
-    def _agent(self, ctx: _Context, lo: int, hi: int) -> Entity | None:
+    def _agent(self, ctx: SentenceContext, lo: int, hi: int) -> Entity | None:
         """The agent of a passive: the entity after "by", "von", "durch" in the clause."""
         sent = ctx.sent
         preps = {i for i, _ in sent.hits("agent_prepositions", lo, hi)}
@@ -592,7 +427,7 @@ class FrameBuilder:
             ctx.agent_tokens.update(range(p + 1, min(p + 4, hi)))
         return None
 
-    def _actor(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int, t_lo: int,
+    def _actor(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int, t_lo: int,
                agent: Entity | None, passive: bool) -> tuple[Entity | None, Entity | None]:
         sent = ctx.sent
         origin: Entity | None = None
@@ -646,7 +481,7 @@ class FrameBuilder:
                         return e, origin
         return None, origin
 
-    def _location(self, ctx: _Context, kind: str, clause: int, lo: int, hi: int,
+    def _location(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int,
                   actor: Entity | None, t_hi: int = 0) -> tuple[Entity | None, str | None]:
         sent = ctx.sent
         speech_spans = [i for i, _ in sent.hits("speech", 0, len(sent.tokens))]
@@ -660,14 +495,14 @@ class FrameBuilder:
 
         in_clause = [e for e in ctx.entities if lo <= e.token_start - sent.first < hi and ok(e)]
         if in_clause:
-            return _most_specific(in_clause), "clause"
+            return most_specific(in_clause), "clause"
         others = [e for e in ctx.entities if ok(e) and not sent.hits("speech", *sent.span(sent.clause_at(e.token_start)))]
         if others:
-            return _most_specific(others), "sentence"
+            return most_specific(others), "sentence"
         # harm happened where the article is: the lead's place or the dateline. Forces moved "into
         # the streets here", "into a district", "in die Stadt": where the article is, too
         window = sent.low[lo:hi] if self.lang == "de" else sent.low[t_hi:t_hi + 3]
-        moved_into = kind == "deployment" and bool(set(window) & _INTO or sent.low[t_hi - 1] in _INTO_TRIGGERS)
+        moved_into = kind == "deployment" and bool(set(window) & INTO or sent.low[t_hi - 1] in INTO_TRIGGERS)
         if kind in ("harm", "attack") or moved_into:
             if ctx.lead_place is not None and ctx.lead_place.sentence <= sent.index and ctx.lead_place is not actor:
                 return ctx.lead_place, "lead"
@@ -675,7 +510,7 @@ class FrameBuilder:
                 return ctx.dateline, "dateline"
         return None, None
 
-    def _after_prep(self, sent: _Sentence, i: int) -> bool:
+    def _after_prep(self, sent: ClauseSentence, i: int) -> bool:
         """A place preposition up to four words before token ``i`` with no comma or verb-like word
         between ("toward Baghdad", "into volatile central Iraq", "in die umkämpfte Region")."""
         for j in range(i - 1, max(i - 5, -1), -1):
@@ -686,7 +521,7 @@ class FrameBuilder:
                 return False
         return False
 
-    def _counts(self, ctx: _Context, kind: str, lo: int, hi: int) -> tuple[Count, ...]:
+    def _counts(self, ctx: SentenceContext, kind: str, lo: int, hi: int) -> tuple[Count, ...]:
         sent = ctx.sent
         out = [k for k, _ in self._harm_counts(ctx, lo, hi)] if kind == "harm" else []
         for k in ctx.counts:
@@ -699,16 +534,16 @@ class FrameBuilder:
                 out.append(k)
         return tuple(out)
 
-    def _cause(self, ctx: _Context, kind: str, lo: int, hi: int, trig: ConceptMatch, actor: Entity | None,
+    def _cause(self, ctx: SentenceContext, kind: str, lo: int, hi: int, trig: ConceptMatch, actor: Entity | None,
                cues: list[str]) -> str:
         sent = ctx.sent
         if kind == "attack":
             return "violence"
 
-        def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: _Sentence,
+        def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: ClauseSentence,
                    explosion: bool = False) -> str | None:
             present = {c.concept for c in concepts}
-            for cat, name in _CAUSE_ORDER:
+            for cat, name in CAUSE_ORDER:
                 if (cat == "explosion") != explosion:
                     continue
                 hit = s.hits(f"cause:{cat}", a, b)
@@ -731,14 +566,14 @@ class FrameBuilder:
             cues.append(armed[0].text)
             return "violence"  # "soldiers killed three", "wurden von Polizisten erschossen"
         if (actor is not None and actor.kind in ("country", "armed_forces", "armed_group")
-                and trig.text.lower() in _ACTIVE_KILL and actor.token_start < trig.token_start):
+                and trig.text.lower() in ACTIVE_KILL and actor.token_start < trig.token_start):
             cues.append(actor.text)
             return "violence"  # "Israel kills five in Gaza"
         found = decide(0, len(sent.tokens), ctx.concepts, sent)
         if found:
             return found
         # the sentence before, and the lead: "A car bomb exploded in ... Four people were killed."
-        others = [_Sentence(ctx.ex, si, self.cues, self.lang)
+        others = [ClauseSentence(ctx.ex, si, self.cues, self.lang)
                   for si in dict.fromkeys((sent.index - 1, sent.index + 1, 0, 1))
                   if 0 <= si < len(ctx.ex.sentences) and si != sent.index]
         for other in others:
@@ -746,7 +581,7 @@ class FrameBuilder:
             if found:
                 return found
         # an explosion, and no accident named near it (the sentence after, the lead): a bomb's
-        nearby = [sent, *others] + [_Sentence(ctx.ex, si, self.cues, self.lang)
+        nearby = [sent, *others] + [ClauseSentence(ctx.ex, si, self.cues, self.lang)
                                     for si in dict.fromkeys((sent.index + 2, 2)) if si < len(ctx.ex.sentences)
                                     and si not in (sent.index, *[o.index for o in others])]
         for s_ in [sent, *others]:
@@ -761,117 +596,10 @@ class FrameBuilder:
         """The place the lead (headline and first sentence) is about: a place after a place
         preposition, or a city or region; a country only after a preposition ("US Marines" is no
         place)."""
-        from streams.rules.roles import has_role
 
         for si in range(min(2, len(ex.sentences))):
             places = [e for e in entities_in.get(si, []) if e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS
                       and (e.kind in ("city", "region", "district", "feature") or has_role(ex, e, "place"))]
             if places:
-                return _most_specific(places)
+                return most_specific(places)
         return None
-
-
-class _Context:
-    """One sentence and what extraction found in it, with role lookups cached."""
-
-    def __init__(self, ex: Extraction, sent: _Sentence, concepts: list[ConceptMatch], entities: list[Entity],
-                 counts: list[Count], ref_year: int | None, lead_place: Entity | None,
-                 dateline: Entity | None, sport: bool = False) -> None:
-        self.ex, self.sent, self.concepts, self.entities, self.counts = ex, sent, concepts, entities, counts
-        self.ref_year, self.lead_place, self.dateline, self.sport = ref_year, lead_place, dateline, sport
-        self.agent_tokens: set[int] = set()
-        self._roles: dict[tuple[int, str], bool] = {}
-
-    def _role(self, e: Entity, role: str) -> bool:
-        from streams.rules.roles import has_role  # the same place/origin test rules use
-
-        key = (id(e), role)
-        if key not in self._roles:
-            self._roles[key] = has_role(self.ex, e, role)
-        return self._roles[key]
-
-    def is_place(self, e: Entity) -> bool:
-        return self._role(e, "place")
-
-    def is_origin(self, e: Entity) -> bool:
-        return self._role(e, "origin")
-
-    def is_place_word(self, e: Entity) -> bool:
-        return e.type in PLACE_TYPES and self.is_place(e)
-
-
-def _most_specific(places: Sequence[Entity]) -> Entity:
-    """A city or region over its country ("in Kursk, Russia" -> Kursk); the first otherwise."""
-    rank = {"city": 0, "district": 0, "region": 1, "feature": 1, "country": 2}
-    return sorted(places, key=lambda e: (rank.get(e.kind or "", 1), e.start))[0]
-
-
-def _german_participle(word: str) -> bool:
-    return word.startswith("ge") or word.endswith(("iert", "t", "en")) and not word.endswith("ten")
-
-
-def _latest_year(ex: Extraction) -> int | None:
-    years = [int(t.text) for t in ex.tokens if len(t.text) == 4 and _YEAR.match(t.text)]
-    return max(years) if years else None
-
-
-def _inherit_actors(frames: list[Frame]) -> list[Frame]:
-    """"The US ordered 3,000 troops to the region. Some of the forces will be stationed in
-    Jordan.": a deployment of forces without an actor takes the actor of a deployment up to two
-    sentences before."""
-    out: list[Frame] = []
-    last: Frame | None = None
-    for f in frames:
-        if f.kind == "deployment" and f.actor is None and f.theme_kind in FORCE_KINDS and last is not None \
-                and 0 < f.sentence - last.sentence <= 2:
-            f = replace(f, actor=last.actor)
-        if f.kind == "deployment" and f.actor is not None and f.theme_kind in FORCE_KINDS:
-            last = f
-        out.append(f)
-    return out
-
-
-def _relate_counts(frames: list[Frame], counts: Sequence[Count]) -> list[Frame]:
-    """Give each deployment frame the same actor's troop figures from the article's other
-    deployment frames ("a small number ... 3,000 ... expected to rise to up to 12,000"): their own
-    counts, and a number without a noun later in their sentence (the same figure, updated)."""
-    by_actor: dict[str, list[Frame]] = {}
-    for f in frames:
-        if f.kind == "deployment" and f.actor is not None and f.actor.country and f.counts:
-            by_actor.setdefault(f.actor.country, []).append(f)
-    out = []
-    for f in frames:
-        peers = by_actor.get(f.actor.country or "", []) if f.kind == "deployment" and f.actor else []
-        related: list[Count] = []
-        for p in peers:
-            if p is f:
-                continue
-            last = max(k.token_start for k in p.counts)
-            related.extend(k for k in p.counts if k not in f.counts)
-            related.extend(k for k in counts if k.sentence == p.sentence and k.token_start > last
-                           and k.counted in (None, "soldiers", "fighters") and k not in f.counts and k not in related)
-        out.append(replace(f, related_counts=tuple(related)) if related else f)
-    return out
-
-
-def _merge_harm(frames: list[Frame], text: str) -> list[Frame]:
-    """One harm frame per sentence and reading: "four were killed and six injured" is one event."""
-    out: list[Frame] = []
-    for f in frames:
-        prev = out[-1] if out else None
-        if (prev is not None and f.kind == "harm" and prev.kind == "harm" and prev.sentence == f.sentence
-                and (prev.polarity, prev.time) == (f.polarity, f.time)):
-            start, end = min(prev.start, f.start), max(prev.end, f.end)
-            out[-1] = replace(
-                prev, start=start, end=end, text=text[start:end], token_start=min(prev.token_start, f.token_start),
-                token_end=max(prev.token_end, f.token_end),
-                counts=prev.counts + tuple(k for k in f.counts if k not in prev.counts),
-                theme_kinds=tuple(dict.fromkeys(prev.theme_kinds + f.theme_kinds)),
-                theme_kind=prev.theme_kind if prev.theme_kind != "unspecified" else f.theme_kind,
-                location=prev.location or f.location, location_source=prev.location_source or f.location_source,
-                actor=prev.actor or f.actor, cause=prev.cause if prev.cause != "unknown" else f.cause,
-                cues=prev.cues + tuple(c for c in f.cues if c not in prev.cues),
-            )
-            continue
-        out.append(f)
-    return out
