@@ -44,6 +44,7 @@ from streams.extraction.frames.cues import (
     HARMED_KINDS,
     INTO,
     INTO_TRIGGERS,
+    MAX_FRAMES_PER_SENTENCE,
     MODAL_ORDER,
     NON_PLACE_KINDS,
     PLACE_PREPS,
@@ -85,10 +86,17 @@ class FrameBuilder:
         lead_place = self._lead_place(ex, entities_in)
         sport = sum(1 for c in ex.concepts if c.concept == "sport") >= SPORT_CONCEPTS_PER_ARTICLE
         frames: list[Frame] = []
+        sentences: dict[int, ClauseSentence] = {}  # built on first need, shared by the contexts
+
+        def sentence(si: int) -> ClauseSentence:
+            if si not in sentences:
+                sentences[si] = ClauseSentence(ex, si, self.cues, self.lang)
+            return sentences[si]
+
         for si, triggers in sorted(by_sentence.items()):
-            sent = ClauseSentence(ex, si, self.cues, self.lang)
+            sent = sentence(si)
             ctx = SentenceContext(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
-                           ref_year, lead_place, dateline, sport)
+                                  ref_year, lead_place, dateline, sport, sentence, concepts_in)
             seen: set[tuple[str, int]] = set()
             withdrawn = {sent.clause_at(t.token_start) for t in triggers if t.concept == "withdrawal"}
             for trig in sorted(triggers, key=lambda c: c.token_start):
@@ -100,6 +108,8 @@ class FrameBuilder:
                     continue  # "the mission ended", "Soldaten aus Mali zurückgekehrt": no deployment
                 if (kind, clause) in seen:
                     continue
+                if len(seen) >= MAX_FRAMES_PER_SENTENCE:
+                    break  # a "sentence" of hundreds of clauses is a list, not news: bounded work
                 seen.add((kind, clause))
                 frames.append(self._frame(ctx, trig, kind, clause))
         return tuple(relate_counts(inherit_actors(merge_harm(frames, ex.text)), ex.counts))
@@ -573,16 +583,15 @@ class FrameBuilder:
         if found:
             return found
         # the sentence before, and the lead: "A car bomb exploded in ... Four people were killed."
-        others = [ClauseSentence(ctx.ex, si, self.cues, self.lang)
-                  for si in dict.fromkeys((sent.index - 1, sent.index + 1, 0, 1))
+        others = [ctx.sentence(si) for si in dict.fromkeys((sent.index - 1, sent.index + 1, 0, 1))
                   if 0 <= si < len(ctx.ex.sentences) and si != sent.index]
         for other in others:
-            found = decide(0, len(other.tokens), [c for c in ctx.ex.concepts if c.sentence == other.index], other)
+            found = decide(0, len(other.tokens), ctx.concepts_of(other.index), other)
             if found:
                 return found
         # an explosion, and no accident named near it (the sentence after, the lead): a bomb's
-        nearby = [sent, *others] + [ClauseSentence(ctx.ex, si, self.cues, self.lang)
-                                    for si in dict.fromkeys((sent.index + 2, 2)) if si < len(ctx.ex.sentences)
+        nearby = [sent, *others] + [ctx.sentence(si) for si in dict.fromkeys((sent.index + 2, 2))
+                                    if si < len(ctx.ex.sentences)
                                     and si not in (sent.index, *[o.index for o in others])]
         for s_ in [sent, *others]:
             if decide(0, len(s_.tokens), (), s_, explosion=True):

@@ -43,6 +43,9 @@ COUNT_FOLLOWERS_EN = frozenset({"in", "at", "on", "and", "were", "was", "have", 
                                  "injured", "wounded", "more", "others", "other", "of", "people", "as", "when",
                                  "after", "during", "including", "by", "others.", ",", ".", "-", "—", "–"})
 SPORT_CONCEPTS_PER_ARTICLE = 3
+# Frames one sentence may have (one per clause and kind): keeps a "sentence" of thousands of
+# clauses (a list, a table, hostile input) linear in time
+MAX_FRAMES_PER_SENTENCE = 64
 INTO = frozenset({"into", "in", "ins", "in die", "nach", "toward", "towards", "here", "hier"})
 INTO_TRIGGERS = frozenset({"into", "stormed", "storm", "incursion", "incursions", "raid", "einmarsch", "entered"})
 AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "after", "as", "when", "while", "and",

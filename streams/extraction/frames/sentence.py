@@ -4,7 +4,8 @@ trigger."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
 
 from streams.extraction.frames.cues import PLACE_TYPES, TEXT_ONLY, Cues
 from streams.extraction.roles import has_role
@@ -26,6 +27,9 @@ class ClauseSentence:
         self.cues = cues
         self.lang = lang
         self.clause_of = self._clauses()
+        self._spans: dict[int, tuple[int, int]] | None = None
+        self._hits: dict[str, list[tuple[int, str, int]]] = {}
+        self._hit_starts: dict[str, list[int]] = {}
 
     def _clauses(self) -> list[int]:
         out: list[int] = []
@@ -51,35 +55,65 @@ class ClauseSentence:
 
     def span(self, clause: int) -> tuple[int, int]:
         """Token indexes [a, b) of the sentence's tokens in ``clause``."""
-        idx = [i for i, c in enumerate(self.clause_of) if c == clause]
-        return (idx[0], idx[-1] + 1) if idx else (0, 0)
+        if self._spans is None:
+            spans: dict[int, tuple[int, int]] = {}
+            for i, c in enumerate(self.clause_of):
+                a, _b = spans.get(c, (i, i))
+                spans[c] = (a, i + 1)
+            self._spans = spans
+        return self._spans.get(clause, (0, 0))
 
     def clause_at(self, token: int) -> int:
         return self.clause_of[token - self.first]
 
     def hits(self, key: str, lo: int, hi: int) -> list[tuple[int, str]]:
-        """Cue words of list ``key`` among the sentence's tokens [lo, hi): (token index, word)."""
+        """Cue words of list ``key`` among the sentence's tokens [lo, hi): (token index, word).
+
+        The sentence is scanned once per list; a query bisects that scan, so that a long sentence
+        with many triggers costs linear time, not quadratic. A gap cue "a ... b" holds when its
+        "b" is also below ``hi``."""
+        found = self._hits.get(key)
+        if found is None:
+            found = self._hits[key] = self._scan(key)
+        starts = self._hit_starts[key]
+        out: list[tuple[int, str]] = []
+        for k in range(bisect_left(starts, max(lo, 0)), len(found)):
+            i, w, last = found[k]
+            if i >= hi:
+                break
+            if last < hi:
+                out.append((i, w))
+        return out
+
+    def _scan(self, key: str) -> list[tuple[int, str, int]]:
+        """Every cue of list ``key`` in the sentence: (first token, cue, last token)."""
         words, phrases, gaps, heads = (self.cues.words[key], self.cues.phrases[key], self.cues.gaps[key],
                                        self.cues.heads[key])
-        out: list[tuple[int, str]] = []
+        out: list[tuple[int, str, int]] = []
         text_only = key in TEXT_ONLY
-        for i in range(max(lo, 0), min(hi, len(self.tokens))):
+        n = len(self.tokens)
+        later: dict[str, int] = {}  # gap cues: the last position of each "b" word
+        if gaps:
+            for j, w in enumerate(self.low):
+                later[w] = j
+        for i in range(n):
             w = self.low[i]
             lem = w if text_only else self.lemma[i]
             if w in words or lem in words:
-                if not self._case_ok(i, w):
-                    continue
-                out.append((i, w))
+                if self._case_ok(i, w):
+                    out.append((i, w, i))
                 continue
             if heads and len(w) > 4 and any(w.endswith(h) or lem.endswith(h) for h in heads):
-                out.append((i, w))
+                out.append((i, w, i))
                 continue
             for p in phrases:
                 if tuple(self.low[i : i + len(p)]) == p:
-                    out.append((i, " ".join(p)))
+                    out.append((i, " ".join(p), i + len(p) - 1))
             for a, b in gaps:
-                if (w == a or lem == a) and b in self.low[i + 1 : min(hi, len(self.tokens))]:
-                    out.append((i, f"{a} ... {b}"))
+                if (w == a or lem == a) and later.get(b, -1) > i:
+                    nxt = self.low.index(b, i + 1)
+                    out.append((i, f"{a} ... {b}", nxt))
+        self._hit_starts[key] = [h[0] for h in out]
         return out
 
     def _case_ok(self, i: int, w: str) -> bool:
@@ -94,9 +128,13 @@ class SentenceContext:
 
     def __init__(self, ex: Extraction, sent: ClauseSentence, concepts: list[ConceptMatch], entities: list[Entity],
                  counts: list[Count], ref_year: int | None, lead_place: Entity | None,
-                 dateline: Entity | None, sport: bool = False) -> None:
+                 dateline: Entity | None, sport: bool = False,
+                 sentence: Callable[[int], ClauseSentence] | None = None,
+                 concepts_by_sentence: Mapping[int, list[ConceptMatch]] | None = None) -> None:
         self.ex, self.sent, self.concepts, self.entities, self.counts = ex, sent, concepts, entities, counts
         self.ref_year, self.lead_place, self.dateline, self.sport = ref_year, lead_place, dateline, sport
+        self._sentence = sentence
+        self._concepts_by_sentence = concepts_by_sentence or {}
         self.agent_tokens: set[int] = set()
         self._roles: dict[tuple[int, str], bool] = {}
 
@@ -106,6 +144,15 @@ class SentenceContext:
         if key not in self._roles:
             self._roles[key] = has_role(self.ex, e, role)
         return self._roles[key]
+
+    def sentence(self, index: int) -> ClauseSentence:
+        """Another sentence of the article, split into clauses (shared across the article)."""
+        if self._sentence is not None:
+            return self._sentence(index)
+        return ClauseSentence(self.ex, index, self.sent.cues, self.sent.lang)
+
+    def concepts_of(self, index: int) -> list[ConceptMatch]:
+        return self._concepts_by_sentence.get(index, [])
 
     def is_place(self, e: Entity) -> bool:
         return self._role(e, "place")
