@@ -41,7 +41,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     try:
         if create_topic:
             try:
-                ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication)
+                ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication,
+                              needs={topic: ["WRITE"]})
             except TopicError as exc:  # e.g. no CREATE permission: the topic may exist anyway
                 click.echo(f"warning: {exc}", err=True)
         producer = make_producer(kafka)

@@ -33,7 +33,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     import faust
     from prometheus_client import CollectorRegistry
 
-    from streams.delivery.topics import ensure_topics
+    from streams.delivery.topics import TopicError, ensure_topics
     from streams.metrics import install_faust_sensors, start_http_server
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
@@ -56,10 +56,16 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                f"(version {pipeline.ruleset.version})", err=True)
     registry = CollectorRegistry()
     app, runtime = build_app(settings, pipeline, registry)
-    ensure_topics(settings.kafka,
-                  [settings.articles_topic, settings.dlq_topic, settings.matches_topic,
-                   *runtime.output_topics(pipeline.ruleset)],
-                  partitions=settings.topic_partitions, replication=settings.topic_replication)
+    try:
+        ensure_topics(settings.kafka,
+                      [settings.articles_topic, settings.dlq_topic, settings.matches_topic,
+                       *runtime.output_topics(pipeline.ruleset)],
+                      partitions=settings.topic_partitions, replication=settings.topic_replication,
+                      needs=runtime.topic_needs(pipeline.ruleset))
+    except TopicError as exc:
+        if isinstance(pipeline, PipelineProcess):
+            pipeline.close()
+        raise click.ClickException(f"cannot use the topics, not starting: {exc}") from exc
     install_faust_sensors(app, registry)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
                                is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)

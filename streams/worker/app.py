@@ -111,10 +111,19 @@ class WorkerRuntime:
         names += [t for rule in ruleset.rules for t in rule.topics]
         return list(dict.fromkeys(names))
 
+    def topic_needs(self, ruleset: Any) -> dict[str, list[str]]:
+        """What the worker does with each topic: the Kafka operations its principal must be allowed."""
+        needs = {self.settings.articles_topic: ["READ"], self.settings.dlq_topic: ["WRITE"],
+                 self.settings.matches_topic: ["READ", "WRITE"]}
+        needs.update({t: ["WRITE"] for t in self.output_topics(ruleset)})
+        return needs
+
     def on_rules_changed(self, ruleset: Any) -> None:
         """Called by the rule watcher thread with a fully validated new set."""
-        ensure_topics(self.settings.kafka, self.output_topics(ruleset),
-                      partitions=self.settings.topic_partitions, replication=self.settings.topic_replication)
+        outputs = self.output_topics(ruleset)
+        ensure_topics(self.settings.kafka, outputs,
+                      partitions=self.settings.topic_partitions, replication=self.settings.topic_replication,
+                      needs={t: ["WRITE"] for t in outputs})
         self.pipeline.swap_rules(ruleset)
         self.metrics.rules_reload(True)
         self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
