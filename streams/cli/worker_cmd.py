@@ -73,7 +73,8 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     if settings.reload_rules:
         # the loaded set is the baseline: a change made since loading is picked up at once
         watcher = RuleWatcher(settings.rules_dir, on_change=runtime.on_rules_changed,
-                              on_error=runtime.on_rules_error, limits=settings.limits,
+                              on_error=runtime.on_rules_error, on_recovered=runtime.on_rules_recovered,
+                              limits=settings.limits,
                               current_version=pipeline.ruleset.version)
         watcher.start()
     try:

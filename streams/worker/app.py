@@ -121,13 +121,23 @@ class WorkerRuntime:
     def on_rules_changed(self, ruleset: Any) -> None:
         """Called by the rule watcher thread with a fully validated new set."""
         outputs = self.output_topics(ruleset)
-        ensure_topics(self.settings.kafka, outputs,
-                      partitions=self.settings.topic_partitions, replication=self.settings.topic_replication,
-                      needs={t: ["WRITE"] for t in outputs})
+        try:
+            ensure_topics(self.settings.kafka, outputs,
+                          partitions=self.settings.topic_partitions, replication=self.settings.topic_replication,
+                          needs={t: ["WRITE"] for t in outputs})
+        except Exception:
+            # the watcher logs it and tries again at its next rescan; the old rules keep running
+            self.metrics.rules_reload(False)
+            raise
         self.pipeline.swap_rules(ruleset)
         self.metrics.rules_reload(True)
         self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
         log.info("rules reloaded: %d rules, version %s", len(ruleset.rules), ruleset.version)
+
+    def on_rules_recovered(self, ruleset: Any) -> None:
+        """Called by the rule watcher thread when the files are valid again and hold the set in force."""
+        self.metrics.rules_reload(True)
+        log.info("rule files valid again; rules unchanged (version %s)", ruleset.version)
 
     def on_rules_error(self, errors: list[Any]) -> None:
         """Called by the rule watcher thread when the new set is invalid: the old set keeps serving."""
