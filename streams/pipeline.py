@@ -67,14 +67,10 @@ class Pipeline:
 
     def process_many(self, articles: Sequence[Article]) -> list[Result]:
         ruleset = self.ruleset
-        t0 = time.perf_counter()
-        extractions = self.extractor.extract_many(list(articles))
-        per_article_extraction = (time.perf_counter() - t0) / max(1, len(articles))
+        extractions = self.extractor.extract_many_timed(list(articles))
         results = []
-        for article, extraction in zip(articles, extractions, strict=True):
+        for article, (extraction, extraction_seconds) in zip(articles, extractions, strict=True):
             t1 = time.perf_counter()
             matches = tuple(ruleset.evaluate(extraction, article)) if extraction.supported else ()
-            results.append(
-                Result(article, extraction, matches, per_article_extraction, time.perf_counter() - t1)
-            )
+            results.append(Result(article, extraction, matches, extraction_seconds, time.perf_counter() - t1))
         return results

@@ -17,7 +17,11 @@ import re
 import threading
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, disable_created_metrics
+
+# No ``*_created`` series next to every counter and histogram: they double the series count, and
+# Prometheus' text format has no use for them (rate() and increase() handle resets themselves).
+disable_created_metrics()
 
 UNKNOWN = "unknown"
 OTHER = "other"
