@@ -62,6 +62,9 @@ class Settings:
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
+    # /healthz fails (liveness: restart me) once the worker's event loop has not run a callback for
+    # this long: a loop blocked by a stuck call still leaves the HTTP thread answering otherwise
+    liveness_stall_s: float = 60.0
     data_dir: Path = Path(".newsalert/worker")
     limits: Limits = field(default_factory=Limits)
 

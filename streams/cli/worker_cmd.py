@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     from prometheus_client import CollectorRegistry
 
     from streams.delivery.topics import TopicError, ensure_topics
-    from streams.metrics import install_faust_sensors, start_http_server
+    from streams.metrics import LoopHeartbeat, install_faust_sensors, start_http_server
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
     from streams.worker.app import build_app
@@ -67,8 +68,15 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
             pipeline.close()
         raise click.ClickException(f"cannot use the topics, not starting: {exc}") from exc
     install_faust_sensors(app, registry)
+    heartbeat = LoopHeartbeat(settings.liveness_stall_s)
+
+    async def start_loop_heartbeat() -> None:
+        heartbeat.attach(asyncio.get_running_loop())
+
+    app.task(start_loop_heartbeat)
     server = start_http_server(registry, settings.metrics_host, settings.metrics_port, settings.metrics_path,
-                               is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed)
+                               is_healthy=lambda: not app.crashed, is_ready=lambda: runtime.ready and not app.crashed,
+                               heartbeat=heartbeat)
     watcher = None
     if settings.reload_rules:
         # the loaded set is the baseline: a change made since loading is picked up at once
