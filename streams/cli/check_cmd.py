@@ -35,7 +35,8 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
         raise SystemExit(2) from exc
     bad = 0
     total_alerts = 0
-    for item in iter_articles(paths, max_text_chars=settings.limits.max_article_chars):
+    for item in iter_articles(paths, max_text_chars=settings.limits.max_article_chars,
+                              strict=settings.strict_input):
         if isinstance(item, InputProblem):
             bad += 1
             click.echo(f"skipped {item}", err=True)

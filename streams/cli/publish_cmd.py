@@ -57,7 +57,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
             bar.write(f"error: {item}", file=sys.stderr)
 
     try:
-        items = read_articles(paths, stdin=sys.stdin, max_text_chars=settings.limits.max_article_chars)
+        items = read_articles(paths, stdin=sys.stdin, max_text_chars=settings.limits.max_article_chars,
+                              strict=settings.strict_input)
         report = publish_items(producer, topic, items, on_item=on_item)
     except KeyboardInterrupt:
         bar.close()

@@ -217,7 +217,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
             record = SourceRecord(e.message.topic, e.message.partition, e.message.offset,
                                   e.message.timestamp, e.message.key, e.message.value)
             try:
-                prepared.articles.append((record, decode_article(record.value, settings.limits)))
+                prepared.articles.append((record, decode_article(record.value, settings.limits,
+                                                                 strict=settings.strict_input)))
             except ArticleError as exc:
                 prepared.rejected.append((record, exc))
         if not prepared.articles:
@@ -256,7 +257,9 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
                 log.info("article %s: unsupported language %r, passed through", article.id, language)
             else:
                 runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
-            ref = ArticleRef.of(article, language)
+            ref = ArticleRef.of(article, language, max_extra_bytes=settings.limits.max_extra_bytes)
+            if article.extra:
+                runtime.metrics.unknown_fields(article.extra, carried=ref.extra is not None)
             event_time = result.event_time(fallback=record.timestamp)
             for match in result.matches:
                 runtime.metrics.matches(match.rule_id)
