@@ -32,6 +32,25 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
+def free_consecutive_ports(count: int, attempts: int = 50) -> int:
+    """The first of ``count`` consecutive free ports (a broker whose controller takes port+1)."""
+    for _ in range(attempts):
+        first = free_ports(1)[0]
+        try:
+            held = []
+            for port in range(first, first + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
 def ports(variable: str, count: int, environ: dict[str, str] | None = None) -> list[int]:
     """The ports named by ``variable`` (``"a,b,c"`` or a first port ``"a"``), else free ones."""
     value = (os.environ if environ is None else environ).get(variable, "").strip()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_ports, ports
+from tests.ports import free_consecutive_ports, free_ports, ports
 
 TESTS = Path(__file__).resolve().parents[1]
 # a port constant (or several, unpacked) with a literal value or an env fallback, or a port= argument
@@ -46,3 +46,10 @@ def test_ports_can_be_fixed_by_a_variable() -> None:
     assert len(ports("X_PORTS", 3, {"X_PORTS": " "})) == 3
     with pytest.raises(ValueError, match="expected one port or 3"):
         ports("X_PORTS", 3, {"X_PORTS": "1,2"})
+
+
+def test_consecutive_free_ports() -> None:
+    first = free_consecutive_ports(2)
+    for port in (first, first + 1):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
