@@ -54,9 +54,12 @@ class Pipeline:
     _timings: list[float] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None, limits: Limits | None = None) -> Pipeline:
+    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None, limits: Limits | None = None,
+                  *, lazy: bool = False) -> Pipeline:
+        """Rules first (an invalid set fails before spaCy loads), then the extractor; ``lazy``
+        builds each language's pipeline on first use (one-off commands)."""
         ruleset = load_ruleset(rules_dir, limits)
-        extractor = Extractor.from_settings(lexicon_dir=lexicon_dir or rules_dir / "lexicon")
+        extractor = Extractor.from_settings(lexicon_dir=lexicon_dir or rules_dir / "lexicon", lazy=lazy)
         return cls(extractor=extractor, ruleset=ruleset)
 
     def swap_rules(self, ruleset: RuleSet) -> None:

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -57,6 +57,38 @@ class LanguagePipeline:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+class LazyPipelines(Mapping[str, "LanguagePipeline"]):
+    """The supported languages' pipelines, each built on first access."""
+
+    def __init__(self, languages: Sequence[str], build: Callable[[str], LanguagePipeline]) -> None:
+        self._languages = tuple(languages)
+        self._build = build
+        self._built: dict[str, LanguagePipeline] = {}
+
+    def __getitem__(self, lang: str) -> LanguagePipeline:
+        if lang not in self._languages:
+            raise KeyError(lang)
+        pipe = self._built.get(lang)
+        if pipe is None:
+            t0 = time.perf_counter()
+            pipe = self._built[lang] = self._build(lang)
+            log.info("extraction: %s pipeline built on first use in %.1f s", lang, time.perf_counter() - t0)
+        return pipe
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self._languages
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._languages)
+
+    def __len__(self) -> int:
+        return len(self._languages)
+
+    @property
+    def built(self) -> tuple[str, ...]:
+        return tuple(self._built)
+
+
 class Extractor:
     """Thread-compatible for reads after construction; not safe to call concurrently (spaCy)."""
 
@@ -69,7 +101,8 @@ class Extractor:
         gazetteer: Gazetteer,
         trust_language_field: bool = False,
     ) -> None:
-        self.pipelines = dict(pipelines)
+        self.pipelines: Mapping[str, LanguagePipeline] = (
+            pipelines if isinstance(pipelines, LazyPipelines) else dict(pipelines))
         self.trust_language_field = trust_language_field
         self.identifier = identifier
         self.splitter = splitter
@@ -86,13 +119,16 @@ class Extractor:
         models: dict[str, str] | None = None,
         gazetteer_path: Path | None = None,
         trust_language_field: bool | None = None,
+        lazy: bool = False,
     ) -> Extractor:
         """Load everything (call once per process). ``lexicon_dir`` defaults to the rules
         directory's ``lexicon`` folder (Settings.rules_dir / "lexicon"); ``models`` maps a language
         to a spaCy model package or path whose NER is merged in; by default it is read from
         NEWSALERT_NER_MODEL_DE / NEWSALERT_NER_MODEL_EN. ``trust_language_field`` (default: env
         NEWSALERT_TRUST_LANGUAGE_FIELD, off): use an article's own ``language`` field when it names
-        a supported language instead of detecting it (saves ~0.2 ms per article)."""
+        a supported language instead of detecting it (saves ~0.2 ms per article). ``lazy``: build
+        a language's pipeline when the first article in that language comes (for one-off commands
+        such as ``check``; the worker builds all at start so that no batch waits for it)."""
         t0 = time.perf_counter()
         if lexicon_dir is None:
             from streams.config import Settings
@@ -109,8 +145,8 @@ class Extractor:
         categories = {c.id: c.count_category for c in lexicon.concepts.values() if c.count_category}
         events = {c.id: c.count_event for c in lexicon.concepts.values() if c.count_event}
         priorities = {c.id: c.count_priority for c in lexicon.concepts.values() if c.count_priority}
-        pipelines = {}
-        for lang in SUPPORTED:
+
+        def build(lang: str) -> LanguagePipeline:
             nlp = build_nlp(lang)
             tokenizer = nlp.tokenizer
 
@@ -123,7 +159,7 @@ class Extractor:
                 log.info("extraction: NER model %s loaded for %s", models[lang], lang)
             concept_matcher = ConceptMatcher(lexicon, lang)
             count_finder = CountFinder(lang, categories, events, priorities)
-            pipelines[lang] = LanguagePipeline(
+            return LanguagePipeline(
                 lang=lang,
                 nlp=nlp,
                 entities=EntityMatcher(gazetteer, lang, tokenize),
@@ -134,6 +170,9 @@ class Extractor:
                 model=model,
                 model_name=models.get(lang),
             )
+
+        pipelines: Mapping[str, LanguagePipeline] = (
+            LazyPipelines(SUPPORTED, build) if lazy else {lang: build(lang) for lang in SUPPORTED})
         if trust_language_field is None:
             trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
         extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,
