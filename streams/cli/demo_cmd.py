@@ -50,7 +50,7 @@ def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: boo
     log_path = data_dir / "worker.log"
     click.echo(click.style(f"▶ starting the worker (log: {log_path}, metrics: http://127.0.0.1:{env['NEWSALERT_METRICS_PORT']}/metrics)…", bold=True), err=True)
     with open(log_path, "ab") as log:
-        worker = subprocess.Popen([*exe, "worker", "--loglevel", "warn"], env=env, stdout=log,
+        worker = subprocess.Popen([*exe, "worker"], env=env, stdout=log,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     subscriber = None
     try:

@@ -25,6 +25,7 @@ import os
 import socket
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,7 @@ class WorkerRuntime:
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.started = time.time()
         self.ready = False
+        self.on_ready: Callable[[], None] | None = None  # called once, when partitions are first assigned
 
     def output_topics(self, ruleset: Any) -> list[str]:
         """Every topic alerts can go to: default, per-severity, and the rules' own ``topics``."""
@@ -355,6 +357,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         await asyncio.gather(*acks)
         for alert in emitted:
             runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
+            log.info("alert %s %s %s: %s (%s, article %s)", alert.status, alert.severity, alert.rule_id,
+                     alert.title, alert.alert_id, alert.article_id)
         if app.consumer_generation_id != generation:
             # A rebalance happened meanwhile: these partitions may have a new owner, which reads
             # the matches again from the committed offset. Writing the state now could land in
@@ -394,6 +398,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        if not runtime.ready and runtime.on_ready is not None:
+            runtime.on_ready()
         runtime.ready = True
 
     return app, runtime
