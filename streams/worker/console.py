@@ -37,6 +37,14 @@ class BrokerWarmUp(logging.Filter):
         return True
 
 
+class QuietKafkaPython(logging.Filter):
+    """kafka-python (the worker's admin client) logs each reconnect with a traceback; the worker's
+    Kafka traffic runs on aiokafka, whose problems are shown. Same rule as the other commands."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("kafka.") and record.levelno < logging.CRITICAL)
+
+
 def setup_quiet_console(stream: TextIO | None = None) -> logging.Handler:
     """Plain-text logging for the default worker console; returns the handler it installed."""
     root = logging.getLogger()
@@ -45,6 +53,7 @@ def setup_quiet_console(stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(BrokerWarmUp())
+    handler.addFilter(QuietKafkaPython())
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
     logging.getLogger(WORKER_LOGGER).setLevel(logging.INFO)

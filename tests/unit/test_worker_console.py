@@ -36,6 +36,7 @@ def test_quiet_console(restore_logging: None) -> None:
     logging.getLogger("aiokafka.consumer.group_coordinator").error(
         "Group Coordinator Request failed: [Error 15] CoordinatorNotAvailableError")
     logging.getLogger("aiokafka.producer").error("Unable to send: [Error 3] UnknownTopicOrPartitionError")
+    logging.getLogger("kafka.conn").error("reconnecting after a reset socket")
     lines = out.getvalue().splitlines()
     assert [line.split(" ", 2)[2] for line in lines] == [
         "INFO newsalert.worker: ready: reading articles",
