@@ -97,6 +97,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                               limits=settings.limits,
                               current_version=pipeline.ruleset.version)
         watcher.start()
+
     def announce_ready() -> None:
         outputs = runtime.output_topics(pipeline.ruleset)
         more = f" (+{len(outputs) - 1} more)" if len(outputs) > 1 else ""
