@@ -1,5 +1,5 @@
 # The two commands of the README. Both install what is missing first (scripts/bootstrap.sh).
-.PHONY: demo test lint bootstrap
+.PHONY: demo test lint bootstrap lock
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -13,6 +13,16 @@ test: bootstrap
 	.venv/bin/newsalert rules check rules
 	.venv/bin/newsalert rules test rules
 	.venv/bin/python -m pytest -q -p no:cacheprovider --durations=15
+
+# Refresh constraints.txt: resolve the newest versions pyproject.toml allows in a throw-away venv
+# (no constraints), then pin exactly what got installed. Review the diff and run `make test`.
+lock:
+	rm -rf .lock-venv
+	python3 -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q --upgrade pip
+	.lock-venv/bin/python -m pip install -q -e '.[dev,gazetteer]'
+	.lock-venv/bin/python scripts/lock.py dev gazetteer > constraints.txt
+	rm -rf .lock-venv
 
 lint: bootstrap
 	.venv/bin/ruff check streams tests benchmarks

@@ -24,12 +24,14 @@ fi
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# the versions are those of constraints.txt (the lock; `make lock` refreshes it), so every machine
+# and CI install the same set; a change to either file reinstalls
+stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "[bootstrap] creating .venv and installing newsalert with dev tools"
+  echo "[bootstrap] creating .venv and installing newsalert with dev tools (constraints.txt)"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

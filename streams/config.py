@@ -27,6 +27,8 @@ class Limits:
 
     max_article_bytes: int = 1_000_000  # raw message size; larger goes to the DLQ as too_large
     max_article_chars: int = 200_000  # text length after decoding
+    # an article's unknown fields travel with each alert reference up to this size (JSON bytes)
+    max_extra_bytes: int = 4096
     max_rules: int = 5_000
     max_regex_length: int = 1_000
     max_rule_file_bytes: int = 1_000_000
@@ -46,6 +48,8 @@ class Settings:
     topic_replication: int = 1
     rules_dir: Path = field(default_factory=_default_rules_dir)
     reload_rules: bool = True
+    # unknown article fields: kept and passed on to the alerts (false), or dead-lettered (true)
+    strict_input: bool = False
     batch_size: int = 16
     batch_within_s: float = 0.05
     # matches wait at most this long for a fuller batch: the batch exists to share one ack round
@@ -65,6 +69,9 @@ class Settings:
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
+    # /healthz fails (liveness: restart me) once the worker's event loop has not run a callback for
+    # this long: a loop blocked by a stuck call still leaves the HTTP thread answering otherwise
+    liveness_stall_s: float = 60.0
     data_dir: Path = Path(".newsalert/worker")
     limits: Limits = field(default_factory=Limits)
 

@@ -41,42 +41,45 @@ class LocatedArticle:
 
 
 def read_articles(
-    paths: Iterable[str | Path], *, stdin: TextIO | None = None, max_text_chars: int | None = None
+    paths: Iterable[str | Path], *, stdin: TextIO | None = None, max_text_chars: int | None = None,
+    strict: bool = False,
 ) -> Iterator[LocatedArticle | InputProblem]:
     """Every article (with its location) or input problem in ``paths``, in order.
 
     ``-`` reads JSON lines from ``stdin`` (default: ``sys.stdin`` at the time it is reached).
+    ``strict``: unknown article fields are a problem (``unknown_field``) instead of kept.
     """
     for raw in paths:
         if str(raw) == STDIN:
-            yield from _jsonl(sys.stdin if stdin is None else stdin, "<stdin>", max_text_chars)
+            yield from _jsonl(sys.stdin if stdin is None else stdin, "<stdin>", max_text_chars, strict)
             continue
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
             for file in files:
-                yield from _file(file, max_text_chars)
+                yield from _file(file, max_text_chars, strict)
         elif path.exists():
-            yield from _file(path, max_text_chars)
+            yield from _file(path, max_text_chars, strict)
         else:
             yield InputProblem(str(path), "not_found", "no such file or directory")
 
 
 def iter_articles(
-    paths: Iterable[str | Path], *, stdin: TextIO | None = None, max_text_chars: int | None = None
+    paths: Iterable[str | Path], *, stdin: TextIO | None = None, max_text_chars: int | None = None,
+    strict: bool = False,
 ) -> Iterator[Article | InputProblem]:
     """``read_articles`` without the locations of the good articles."""
-    for item in read_articles(paths, stdin=stdin, max_text_chars=max_text_chars):
+    for item in read_articles(paths, stdin=stdin, max_text_chars=max_text_chars, strict=strict):
         yield item.article if isinstance(item, LocatedArticle) else item
 
 
-def _file(path: Path, max_text_chars: int | None) -> Iterator[LocatedArticle | InputProblem]:
+def _file(path: Path, max_text_chars: int | None, strict: bool = False) -> Iterator[LocatedArticle | InputProblem]:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         try:
             with path.open(encoding="utf-8", errors="strict") as fh:
-                yield from _jsonl(fh, name, max_text_chars)
+                yield from _jsonl(fh, name, max_text_chars, strict)
         except UnicodeDecodeError as exc:
             yield InputProblem(name, "invalid_utf8", str(exc))
         except OSError as exc:
@@ -99,7 +102,8 @@ def _file(path: Path, max_text_chars: int | None) -> Iterator[LocatedArticle | I
         yield InputProblem(name, exc.reason, exc.detail)
 
 
-def _jsonl(lines: Iterable[str], name: str, max_text_chars: int | None) -> Iterator[LocatedArticle | InputProblem]:
+def _jsonl(lines: Iterable[str], name: str, max_text_chars: int | None,
+           strict: bool = False) -> Iterator[LocatedArticle | InputProblem]:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -107,9 +111,13 @@ def _jsonl(lines: Iterable[str], name: str, max_text_chars: int | None) -> Itera
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputProblem(location, "invalid_json", exc.msg)
+            # the same position the worker's dead letters give: line (of the file) and column
+            yield InputProblem(location, "invalid_json", f"{exc.msg} at line {lineno} column {exc.colno}")
+            continue
+        except RecursionError:
+            yield InputProblem(location, "too_deep", "JSON nesting is too deep")
             continue
         try:
-            yield LocatedArticle(location, Article.from_dict(data, max_text_chars=max_text_chars))
+            yield LocatedArticle(location, Article.from_dict(data, max_text_chars=max_text_chars, strict=strict))
         except ArticleError as exc:
             yield InputProblem(location, exc.reason, exc.detail)

@@ -10,6 +10,7 @@ every ``token_start``/``token_end`` is a token index into the article's token li
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -65,9 +66,13 @@ class Article:
     source: str | None = None
     language: str | None = None  # as given by the producer; extraction detects its own
     published_at: str | None = None  # ISO 8601 as given
+    # fields newsalert does not know ("category", "author", "tags", ...), kept as given (any JSON)
+    # and passed on to the alerts' article references; strict input rejects them instead
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        known = {k: v for k, v in asdict(self).items() if v is not None and k != "extra"}
+        return {**known, **{k: v for k, v in self.extra.items() if k not in known}}
 
     def analysed_text(self) -> tuple[str, int]:
         """The text extraction reads and where ``text`` starts in it: the headline, a blank line and
@@ -79,13 +84,16 @@ class Article:
         return head + self.text, len(head)
 
     @classmethod
-    def from_dict(cls, data: Any, *, max_text_chars: int | None = None) -> Article:
-        """Validate a decoded JSON value as an article; raise ArticleError with a reason code."""
+    def from_dict(cls, data: Any, *, max_text_chars: int | None = None, strict: bool = False) -> Article:
+        """Validate a decoded JSON value as an article; raise ArticleError with a reason code.
+
+        Unknown fields are kept in ``extra``; with ``strict`` they are an ``unknown_field`` error.
+        """
         if not isinstance(data, dict):
             raise ArticleError("not_an_object", f"expected a JSON object, got {type(data).__name__}")
         unknown = sorted(set(data) - set(ARTICLE_FIELDS))
-        if unknown:
-            raise ArticleError("unknown_field", f"unknown field(s): {', '.join(unknown)}")
+        if unknown and strict:
+            raise ArticleError("unknown_field", f"unknown field(s): {', '.join(unknown)} (strict input)")
         for key in ("id", "text"):
             if data.get(key) is None:  # absent or null
                 raise ArticleError("missing_field", f"required field '{key}' is missing")
@@ -109,6 +117,7 @@ class Article:
             source=data.get("source"),
             language=data.get("language"),
             published_at=data.get("published_at"),
+            extra={k: data[k] for k in unknown},
         )
 
 
@@ -334,6 +343,11 @@ class Match:
         )
 
 
+# An alert carries up to 25 article references: each passes on at most this much of its
+# article's unknown fields (JSON-encoded); a larger ``extra`` is left out of the reference.
+MAX_EXTRA_BYTES = 4096
+
+
 @dataclass(frozen=True)
 class ArticleRef:
     id: str
@@ -342,9 +356,11 @@ class ArticleRef:
     source: str | None = None
     language: str | None = None
     published_at: str | None = None
+    extra: dict[str, Any] | None = None  # the article's unknown fields, when there are any
 
     @classmethod
-    def of(cls, article: Article, language: str | None = None) -> ArticleRef:
+    def of(cls, article: Article, language: str | None = None, *,
+           max_extra_bytes: int = MAX_EXTRA_BYTES) -> ArticleRef:
         return cls(
             id=article.id,
             url=article.url,
@@ -352,12 +368,21 @@ class ArticleRef:
             source=article.source,
             language=language or article.language,
             published_at=article.published_at,
+            extra=article.extra if article.extra and extra_fits(article.extra, max_extra_bytes) else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
         # written out: dataclasses.asdict deep-copies, and this runs for up to 25 refs per alert
-        return {"id": self.id, "url": self.url, "title": self.title, "source": self.source,
-                "language": self.language, "published_at": self.published_at}
+        d: dict[str, Any] = {"id": self.id, "url": self.url, "title": self.title, "source": self.source,
+                             "language": self.language, "published_at": self.published_at}
+        if self.extra:
+            d["extra"] = self.extra
+        return d
+
+
+def extra_fits(extra: dict[str, Any], max_bytes: int) -> bool:
+    """Whether an article's unknown fields are small enough to travel with every alert about it."""
+    return len(json.dumps(extra, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) <= max_bytes
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,12 @@ class Pipeline:
     _timings: list[float] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None, limits: Limits | None = None) -> Pipeline:
+    def from_dirs(cls, rules_dir: Path, lexicon_dir: Path | None = None, limits: Limits | None = None,
+                  *, lazy: bool = False) -> Pipeline:
+        """Rules first (an invalid set fails before spaCy loads), then the extractor; ``lazy``
+        builds each language's pipeline on first use (one-off commands)."""
         ruleset = load_ruleset(rules_dir, limits)
-        extractor = Extractor.from_settings(lexicon_dir=lexicon_dir or rules_dir / "lexicon")
+        extractor = Extractor.from_settings(lexicon_dir=lexicon_dir or rules_dir / "lexicon", lazy=lazy)
         return cls(extractor=extractor, ruleset=ruleset)
 
     def swap_rules(self, ruleset: RuleSet) -> None:
@@ -67,14 +70,10 @@ class Pipeline:
 
     def process_many(self, articles: Sequence[Article]) -> list[Result]:
         ruleset = self.ruleset
-        t0 = time.perf_counter()
-        extractions = self.extractor.extract_many(list(articles))
-        per_article_extraction = (time.perf_counter() - t0) / max(1, len(articles))
+        extractions = self.extractor.extract_many_timed(list(articles))
         results = []
-        for article, extraction in zip(articles, extractions, strict=True):
+        for article, (extraction, extraction_seconds) in zip(articles, extractions, strict=True):
             t1 = time.perf_counter()
             matches = tuple(ruleset.evaluate(extraction, article)) if extraction.supported else ()
-            results.append(
-                Result(article, extraction, matches, per_article_extraction, time.perf_counter() - t1)
-            )
+            results.append(Result(article, extraction, matches, extraction_seconds, time.perf_counter() - t1))
         return results

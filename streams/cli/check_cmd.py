@@ -19,41 +19,47 @@ from streams.inputs import InputProblem, iter_articles
 def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
     """Evaluate the rules on articles in PATHS (.txt = one article, .jsonl = one per line, dirs, -).
 
-    Every article is evaluated on its own (no suppression across articles). Exit status: 0 when
-    all input was read, 1 when any input line was invalid (it is reported and skipped), 2 when the
-    rules are invalid.
+    Every article is evaluated on its own (no suppression across articles). The inputs are read
+    and checked before anything heavy loads. Exit status: 0 when all input was read, 1 when any
+    input line or the rules are invalid (reported; bad lines are skipped), 2 for a usage error.
     """
-    from streams.pipeline import Pipeline
     from streams.rules import RuleSetError
 
     settings = Settings.from_env()
     rules_dir = rules_dir or settings.rules_dir
-    try:
-        pipeline = Pipeline.from_dirs(rules_dir, limits=settings.limits)
-    except RuleSetError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(2) from exc
-    bad = 0
+    items = list(iter_articles(paths, max_text_chars=settings.limits.max_article_chars,
+                               strict=settings.strict_input))
+    bad = [item for item in items if isinstance(item, InputProblem)]
+    articles = [item for item in items if not isinstance(item, InputProblem)]
+    for problem in bad:
+        click.echo(f"skipped {problem}", err=True)
     total_alerts = 0
-    for item in iter_articles(paths, max_text_chars=settings.limits.max_article_chars):
-        if isinstance(item, InputProblem):
-            bad += 1
-            click.echo(f"skipped {item}", err=True)
-            continue
+    failed = 0
+    if articles:
+        from streams.pipeline import Pipeline
+
         try:
-            result = pipeline.process(item)
-            if not result.extraction.supported:
-                click.echo(f"{item.id}: unsupported language '{result.extraction.language}', not evaluated", err=True)
+            pipeline = Pipeline.from_dirs(rules_dir, limits=settings.limits, lazy=True)
+        except RuleSetError as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(1) from exc
+        for article in articles:
+            try:
+                result = pipeline.process(article)
+                if not result.extraction.supported:
+                    click.echo(f"{article.id}: unsupported language '{result.extraction.language}', not evaluated",
+                               err=True)
+                    continue
+                alerts = result.standalone_alerts()
+            except Exception as exc:  # noqa: BLE001 - one article's failure is reported, the rest go on
+                failed += 1
+                click.echo(f"skipped {article.id}: processing_error: {type(exc).__name__}: {exc}", err=True)
                 continue
-            alerts = result.standalone_alerts()
-        except Exception as exc:  # noqa: BLE001 - one article's failure is reported, the rest go on
-            bad += 1
-            click.echo(f"skipped {item.id}: processing_error: {type(exc).__name__}: {exc}", err=True)
-            continue
-        total_alerts += len(alerts)
-        for alert in alerts:
-            click.echo(render(alert.to_dict(), fmt))
+            total_alerts += len(alerts)
+            for alert in alerts:
+                click.echo(render(alert.to_dict(), fmt))
+    problems = len(bad) + failed
     if fmt == "pretty":
-        click.echo(f"{total_alerts} alert(s)" + (f", {bad} input problem(s)" if bad else ""), err=True)
-    if bad:
+        click.echo(f"{total_alerts} alert(s)" + (f", {problems} input problem(s)" if problems else ""), err=True)
+    if problems:
         raise SystemExit(1)

@@ -16,9 +16,12 @@ from streams.broker.local import DEFAULT_PORT, BrokerError, LocalBroker
 
 
 @click.command()
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="local broker port")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".newsalert"),
-              show_default=True, help="broker data, worker state and logs")
+@click.option("--port", type=int, default=DEFAULT_PORT, envvar="NEWSALERT_BROKER_PORT",
+              show_default=f"{DEFAULT_PORT}, env NEWSALERT_BROKER_PORT",
+              help="local broker port (as for `newsalert broker start`); the controller uses port+1")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".newsalert/demo"),
+              show_default=True,
+              help="the demo's own broker data, worker state and logs (apart from `newsalert broker start`'s)")
 @click.option("--articles", "articles_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="articles to publish [default: the bundled German and English samples]")
 @click.option("--keep-broker", is_flag=True, help="leave the broker running on exit")
@@ -26,13 +29,16 @@ from streams.broker.local import DEFAULT_PORT, BrokerError, LocalBroker
 def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: bool, timeout: float | None) -> None:
     """Start a local Kafka broker and a worker, publish sample articles, print alerts until Ctrl-C."""
     data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
     broker = LocalBroker(data_dir=data_dir / "broker", port=port)
     started_broker = not broker.accepts_clients()
     click.echo(click.style("▶ starting the local Kafka broker (first run downloads it from Maven Central)…", bold=True), err=True)
     try:
         seconds = broker.start(timeout=120)
     except BrokerError as exc:
-        raise click.ClickException(str(exc)) from exc
+        hint = ("\n(is `newsalert broker start` running there? The demo runs its own broker: pick another port "
+                "with NEWSALERT_BROKER_PORT or --port)") if "taken" in str(exc) else ""
+        raise click.ClickException(f"{exc}{hint}") from exc
     click.echo(f"  broker at {broker.bootstrap} ({seconds:.1f}s)", err=True)
     env = dict(os.environ)
     env.update(
@@ -44,7 +50,7 @@ def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: boo
     log_path = data_dir / "worker.log"
     click.echo(click.style(f"▶ starting the worker (log: {log_path}, metrics: http://127.0.0.1:{env['NEWSALERT_METRICS_PORT']}/metrics)…", bold=True), err=True)
     with open(log_path, "ab") as log:
-        worker = subprocess.Popen([*exe, "worker", "--loglevel", "warn"], env=env, stdout=log,
+        worker = subprocess.Popen([*exe, "worker"], env=env, stdout=log,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     subscriber = None
     try:

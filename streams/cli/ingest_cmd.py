@@ -58,7 +58,8 @@ def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, t
     settings = Settings.from_env(kafka=kafka)
     try:
         try:
-            ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication)
+            ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication,
+                          needs={topic: ["WRITE"]})
         except TopicError as exc:
             click.echo(f"warning: {exc}", err=True)
         producer = make_producer(kafka)

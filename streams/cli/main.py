@@ -57,6 +57,10 @@ def cli(verbose: int) -> None:
 
     Start with `newsalert check ARTICLE.txt` to see what the rules find, then `newsalert demo`
     for the whole pipeline on a local broker.
+
+    Exit status of every command: 0 ok; 1 findings or errors in the input (invalid article lines
+    or rules, failing rule examples, sends that failed, Kafka unreachable or refusing); 2 usage
+    error (unknown option, bad value, incomplete settings), found before any work is done.
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -41,7 +41,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     try:
         if create_topic:
             try:
-                ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication)
+                ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication,
+                              needs={topic: ["WRITE"]})
             except TopicError as exc:  # e.g. no CREATE permission: the topic may exist anyway
                 click.echo(f"warning: {exc}", err=True)
         producer = make_producer(kafka)
@@ -56,7 +57,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
             bar.write(f"error: {item}", file=sys.stderr)
 
     try:
-        items = read_articles(paths, stdin=sys.stdin, max_text_chars=settings.limits.max_article_chars)
+        items = read_articles(paths, stdin=sys.stdin, max_text_chars=settings.limits.max_article_chars,
+                              strict=settings.strict_input)
         report = publish_items(producer, topic, items, on_item=on_item)
     except KeyboardInterrupt:
         bar.close()

@@ -12,12 +12,13 @@ Typical wiring (streams/worker):
 """
 
 from streams.metrics.faust_sensors import build_faust_metrics, install_faust_sensors
-from streams.metrics.http import MetricsServer, Unhealthy, make_app, start_http_server
+from streams.metrics.http import LoopHeartbeat, MetricsServer, Unhealthy, make_app, start_http_server
 from streams.metrics.lag import LagReporter, compute_lag, install_lag_timer
 from streams.metrics.service import Metrics
 
 __all__ = [
     "LagReporter",
+    "LoopHeartbeat",
     "Metrics",
     "MetricsServer",
     "build_faust_metrics",

@@ -16,13 +16,19 @@ import platform
 import re
 import threading
 import time
+from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, disable_created_metrics
+
+# No ``*_created`` series next to every counter and histogram: they double the series count, and
+# Prometheus' text format has no use for them (rate() and increase() handle resets themselves).
+disable_created_metrics()
 
 UNKNOWN = "unknown"
 OTHER = "other"
 ALERT_STATUSES = ("new", "update")
 RELOAD_RESULTS = ("success", "failure")
+MAX_COUNTED_FIELDS = 50  # unknown fields of one article counted by name; the rest as "other"
 
 # End-to-end latency, Kafka record timestamp -> article done (alert produced or nothing to say).
 # It includes the batching wait (batch_within_s, 50 ms by default), spaCy extraction of the whole
@@ -96,6 +102,7 @@ class Metrics:
         self._source = BoundedLabel(max_label_values)
         self._language = BoundedLabel(max_label_values, empty="und")
         self._reason = BoundedLabel(max_label_values)
+        self._field = BoundedLabel(max_label_values)
         self._rule = BoundedLabel(max_label_values)
         self._severity = BoundedLabel(max_label_values)
         self._agent = BoundedLabel(10)
@@ -110,6 +117,12 @@ class Metrics:
         self.articles_unsupported_language = Counter(
             "articles_unsupported_language", "Articles whose detected language has no extraction "
             "pipeline (skipped, not dead-lettered).", ["language"], namespace=ns, registry=r)
+        self.unknown_fields_counter = Counter(
+            "article_unknown_fields", "Fields newsalert does not know in valid articles, by name; they "
+            "are kept and passed on to the alerts' article references.", ["field"], namespace=ns, registry=r)
+        self.unknown_fields_dropped = Counter(
+            "article_unknown_fields_dropped", "Articles whose unknown fields were too large "
+            "(NEWSALERT_MAX_EXTRA_BYTES) to travel with their alerts.", namespace=ns, registry=r)
         self.dead_letters = Counter(
             "dead_letters", "Messages sent to the dead-letter topic, by reason code.",
             ["reason"], namespace=ns, registry=r)
@@ -193,6 +206,16 @@ class Metrics:
     def unsupported_language(self, language: str | None) -> None:
         """Call when an article's detected language has no pipeline."""
         self.articles_unsupported_language.labels(language=self._lang(language)).inc()
+
+    def unknown_fields(self, names: Iterable[str], *, carried: bool = True) -> None:
+        """Call once per valid article that has unknown fields; ``carried``: they fit in the alerts."""
+        names = list(names)
+        for name in names[:MAX_COUNTED_FIELDS]:
+            self.unknown_fields_counter.labels(field=self._field(name)).inc()
+        if len(names) > MAX_COUNTED_FIELDS:  # a message with thousands of keys costs one update
+            self.unknown_fields_counter.labels(field=OTHER).inc(len(names) - MAX_COUNTED_FIELDS)
+        if not carried:
+            self.unknown_fields_dropped.inc()
 
     def dead_letter(self, reason: str) -> None:
         """Call once per message written to the DLQ, with its reason code (ArticleError.reason)."""

@@ -10,7 +10,10 @@ hashes the raw bytes of the rule files; only when they differ from the last seen
 load and validate the whole set. ``on_change`` is called with the new RuleSet only when the set's
 normalized version differs from the current one (comments and formatting do not count);
 ``on_error`` is called with every error when the new files are invalid, and the old set stays in
-force. Both callbacks run on the watcher thread, one at a time.
+force. ``on_recovered`` is called when the files are valid again after a failure but hold the set
+already in force (a broken file was removed again): nothing changes but the failure is over. When
+``on_change`` raises, the new set is not counted as in force and is tried again at the next rescan.
+All callbacks run on the watcher thread, one at a time.
 
 A Kubernetes ConfigMap volume updates by writing a new timestamped directory and swapping the
 ``..data`` symlink; the file names in the mount are symlinks through ``..data``. The watcher sees
@@ -39,6 +42,7 @@ class RuleWatcher:
         on_change: Callable[[RuleSet], None],
         on_error: Callable[[list[RuleError]], None],
         *,
+        on_recovered: Callable[[RuleSet], None] | None = None,
         limits: Limits | None = None,
         current_version: str | None = None,
         debounce_ms: int = 200,
@@ -49,6 +53,7 @@ class RuleWatcher:
         self.directory = Path(directory)
         self.on_change = on_change
         self.on_error = on_error
+        self.on_recovered = on_recovered
         self.limits = limits or Limits()
         self.debounce_ms = debounce_ms
         self.rescan_s = rescan_s
@@ -59,7 +64,8 @@ class RuleWatcher:
         self._digest: str | None = None
         self._version = current_version
         self.reloads = 0  # how many times on_change was called
-        self.failures = 0  # how many times on_error was called
+        self.failures = 0  # how many times on_error was called or on_change failed
+        self.failing = False  # the last look found invalid files (or on_change failed)
 
     @property
     def version(self) -> str | None:
@@ -95,23 +101,36 @@ class RuleWatcher:
             ruleset, errors = build_ruleset(self.directory, self.limits)
             if errors or ruleset is None:
                 self.failures += 1
+                self.failing = True
                 log.warning("rule reload failed, keeping version %s: %d error(s)", self._version, len(errors))
                 self._call(self.on_error, errors)
                 return False
             if ruleset.version == self._version:
+                if self.failing:
+                    self.failing = False
+                    log.info("rule files valid again, version %s still in force", self._version)
+                    if self.on_recovered is not None:
+                        self._call(self.on_recovered, ruleset)
                 return False
             log.info("rules changed: %s -> %s (%d rules)", self._version, ruleset.version, len(ruleset))
+            if not self._call(self.on_change, ruleset):
+                self.failures += 1
+                self.failing = True
+                self._digest = None  # try this set again at the next look
+                return False
             self._version = ruleset.version
+            self.failing = False
             self.reloads += 1
-            self._call(self.on_change, ruleset)
             return True
 
     @staticmethod
-    def _call(fn: Callable[..., None], arg: object) -> None:
+    def _call(fn: Callable[..., None], arg: object) -> bool:
         try:
             fn(arg)
         except Exception:  # a failing callback must not kill the watcher
             log.exception("rule watcher callback failed")
+            return False
+        return True
 
     def _run(self) -> None:
         from watchfiles import watch

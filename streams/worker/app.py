@@ -25,6 +25,7 @@ import os
 import socket
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,7 @@ class WorkerRuntime:
         # a record whose handling raises is dead-lettered and counted; agents that keep crashing fail /healthz
         self.failures = RecordFailures(metrics)
         self.crashes = AgentCrashes(metrics, limit=settings.agent_crash_limit, window_s=settings.agent_crash_window_s)
+        self.on_ready: Callable[[], None] | None = None  # called once, when partitions are first assigned
 
     def output_topics(self, ruleset: Any) -> list[str]:
         """Every topic alerts can go to: default, per-severity, and the rules' own ``topics``."""
@@ -121,14 +123,33 @@ class WorkerRuntime:
         names += [t for rule in ruleset.rules for t in rule.topics]
         return list(dict.fromkeys(names))
 
+    def topic_needs(self, ruleset: Any) -> dict[str, list[str]]:
+        """What the worker does with each topic: the Kafka operations its principal must be allowed."""
+        needs = {self.settings.articles_topic: ["READ"], self.settings.dlq_topic: ["WRITE"],
+                 self.settings.matches_topic: ["READ", "WRITE"]}
+        needs.update({t: ["WRITE"] for t in self.output_topics(ruleset)})
+        return needs
+
     def on_rules_changed(self, ruleset: Any) -> None:
         """Called by the rule watcher thread with a fully validated new set."""
-        ensure_topics(self.settings.kafka, self.output_topics(ruleset),
-                      partitions=self.settings.topic_partitions, replication=self.settings.topic_replication)
+        outputs = self.output_topics(ruleset)
+        try:
+            ensure_topics(self.settings.kafka, outputs,
+                          partitions=self.settings.topic_partitions, replication=self.settings.topic_replication,
+                          needs={t: ["WRITE"] for t in outputs})
+        except Exception:
+            # the watcher logs it and tries again at its next rescan; the old rules keep running
+            self.metrics.rules_reload(False)
+            raise
         self.pipeline.swap_rules(ruleset)
         self.metrics.rules_reload(True)
         self.metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
         log.info("rules reloaded: %d rules, version %s", len(ruleset.rules), ruleset.version)
+
+    def on_rules_recovered(self, ruleset: Any) -> None:
+        """Called by the rule watcher thread when the files are valid again and hold the set in force."""
+        self.metrics.rules_reload(True)
+        log.info("rule files valid again; rules unchanged (version %s)", ruleset.version)
 
     def on_rules_error(self, errors: list[Any]) -> None:
         """Called by the rule watcher thread when the new set is invalid: the old set keeps serving."""
@@ -207,7 +228,7 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         for e in events:
             record = source_record(e.message)
             try:
-                article = decode_article(record.value, settings.limits)
+                article = decode_article(record.value, settings.limits, strict=settings.strict_input)
                 check_record_time(article, record)
                 prepared.articles.append((record, article))
             except ArticleError as exc:
@@ -256,6 +277,9 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
                 log.info("article %s: unsupported language %r, passed through", article.id, language)
             else:
                 runtime.metrics.observe_rule_evaluation(result.evaluation_seconds)
+            if article.extra:
+                carried = ArticleRef.of(article, language, max_extra_bytes=settings.limits.max_extra_bytes).extra
+                runtime.metrics.unknown_fields(article.extra, carried=carried is not None)
             for match, (key, value) in zip(result.matches, envelopes, strict=True):
                 runtime.metrics.matches(match.rule_id)
                 acks.append(await matches_topic.send(key=key, value=value))
@@ -266,7 +290,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
 
     def match_envelopes(record: SourceRecord, article: Article, result: Result) -> list[tuple[bytes, bytes]]:
         """The matches-topic messages (key, value) of one article, built before any is sent."""
-        ref = ArticleRef.of(article, result.extraction.language).to_dict()
+        ref = ArticleRef.of(article, result.extraction.language,
+                            max_extra_bytes=settings.limits.max_extra_bytes).to_dict()
         event_time = result.event_time(fallback=record.timestamp)
         messages = []
         for match in result.matches:
@@ -373,6 +398,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
         await asyncio.gather(*acks)
         for alert in emitted:
             runtime.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
+            log.info("alert %s %s %s: %s (%s, article %s)", alert.status, alert.severity, alert.rule_id,
+                     alert.title, alert.alert_id, alert.article_id)
         if app.consumer_generation_id != generation:
             # A rebalance happened meanwhile: these partitions may have a new owner, which reads
             # the matches again from the committed offset. Writing the state now could land in
@@ -412,6 +439,8 @@ def build_app(settings: Settings, pipeline: Pipeline | PipelineProcess, registry
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        if not runtime.ready and runtime.on_ready is not None:
+            runtime.on_ready()
         runtime.ready = True
 
     return app, runtime

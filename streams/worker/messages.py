@@ -40,8 +40,10 @@ def check_record_time(article: Article, record: SourceRecord) -> None:
                            "is outside 1900-01-01 .. 9999-01-01")
 
 
-def decode_article(value: bytes | None, limits: Limits) -> Article:
-    """Turn a raw article message into an Article, or raise ArticleError with a reason code."""
+def decode_article(value: bytes | None, limits: Limits, *, strict: bool = False) -> Article:
+    """Turn a raw article message into an Article, or raise ArticleError with a reason code.
+
+    Unknown fields are kept in ``Article.extra``; ``strict`` rejects them (``unknown_field``)."""
     if value is None or len(value) == 0:
         raise ArticleError("empty_message", "the message has no value")
     if len(value) > limits.max_article_bytes:
@@ -60,7 +62,7 @@ def decode_article(value: bytes | None, limits: Limits) -> Article:
         raise ArticleError("too_deep", "JSON nesting is too deep") from exc
     except ValueError as exc:  # e.g. an integer literal longer than Python's int_max_str_digits
         raise ArticleError("invalid_json", f"unreadable value: {exc}") from exc
-    article = Article.from_dict(data, max_text_chars=limits.max_article_chars)
+    article = Article.from_dict(data, max_text_chars=limits.max_article_chars, strict=strict)
     for name in ARTICLE_FIELDS:
         field_value = getattr(article, name)
         if field_value is not None and _has_lone_surrogate(field_value):

@@ -1,12 +1,12 @@
 """The broker stops and starts again (same data dir) while articles stream: the running worker
 reconnects by itself and nothing is lost.
 
-This test runs its own broker (ports 19396/19397), because the session's broker is shared.
+This test runs its own broker (free ports, or NEWSALERT_TEST_RESTART_BROKER_PORT and the one after
+it), because the session's broker is shared.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +17,17 @@ from tests.faults import checks
 from tests.faults.conftest import wait_until
 from tests.faults.events import EventCorpus
 from tests.integration.worker_harness import RatePublisher, TopicCollector, WorkerHarness
+from tests.ports import ports
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-PORT = int(os.environ.get("NEWSALERT_TEST_RESTART_BROKER_PORT", "19396"))
 ARTICLES = 600
 
 
 @pytest.fixture
 def own_broker(tmp_path: Path) -> Iterator[LocalBroker]:
-    broker = LocalBroker(data_dir=tmp_path / "broker", port=PORT, controller_port=PORT + 1)
+    port, controller_port = ports("NEWSALERT_TEST_RESTART_BROKER_PORT", 2)
+    broker = LocalBroker(data_dir=tmp_path / "broker", port=port, controller_port=controller_port)
     broker.start(timeout=90)
     try:
         yield broker

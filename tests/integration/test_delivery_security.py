@@ -1,7 +1,8 @@
 """SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on a second local broker: publish and subscribe through
 the secured listener with the shared Kafka options; wrong credentials fail fast and clearly.
 
-The broker runs on 19196 (PLAINTEXT, inter-broker), 19197 (controller) and 19198 (SASL_PLAINTEXT).
+The broker has three listeners, PLAINTEXT (inter-broker), controller and SASL_PLAINTEXT, on free ports
+picked when it starts, or on NEWSALERT_TEST_SASL_BROKER_PORTS (``"p,c,s"`` or a first port).
 """
 
 from __future__ import annotations
@@ -18,26 +19,25 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from streams.broker.local import LocalBroker
 from streams.cli.main import cli
 from streams.delivery.routing import message_key
 from streams.kafka.settings import KafkaSettings
+from tests.ports import start_extra_broker
 from tests.unit.test_delivery_schema import make_alert
 
 pytestmark = pytest.mark.integration
 
-PORT, CONTROLLER_PORT, SASL_PORT = 19196, 19197, 19198
-SASL_BOOTSTRAP = f"127.0.0.1:{SASL_PORT}"
+PORTS_VARIABLE = "NEWSALERT_TEST_SASL_BROKER_PORTS"
 ADMIN_PASSWORD = "admin-pw-7f3e"
 USERS = {"alice": "alice-pw-91c2", "bob": "bob-pw-44d0"}
 
 
-def sasl_config() -> str:
+def sasl_config(port: int, controller_port: int, sasl_port: int) -> str:
     plain_users = " ".join(f'user_{u}="{p}"' for u, p in {"admin": ADMIN_PASSWORD, **USERS}.items())
     return "\n".join([
-        f"listeners=PLAINTEXT://127.0.0.1:{PORT},CONTROLLER://127.0.0.1:{CONTROLLER_PORT},"
-        f"SASL_PLAINTEXT://127.0.0.1:{SASL_PORT}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{PORT},SASL_PLAINTEXT://127.0.0.1:{SASL_PORT}",
+        f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port},"
+        f"SASL_PLAINTEXT://127.0.0.1:{sasl_port}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{port},SASL_PLAINTEXT://127.0.0.1:{sasl_port}",
         "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
         "listener.name.sasl_plaintext.plain.sasl.jaas.config="
         f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
@@ -49,11 +49,10 @@ def sasl_config() -> str:
 
 
 @pytest.fixture(scope="module")
-def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
+def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The SASL listener's address (the broker's PLAINTEXT listener is for the admin set-up only)."""
     # server.properties keeps the last value of a repeated key: extra_config replaces the listeners
-    broker = LocalBroker(data_dir=tmp_path_factory.mktemp("sasl-broker"), port=PORT,
-                         controller_port=CONTROLLER_PORT, extra_config=sasl_config())
-    broker.start(timeout=120)
+    broker, sasl_port = start_extra_broker(tmp_path_factory.mktemp("sasl-broker"), PORTS_VARIABLE, sasl_config)
     try:
         from kafka import KafkaAdminClient
         from kafka.admin import UserScramCredentialUpsertion
@@ -67,14 +66,14 @@ def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBr
             assert all(v is None for v in result.values()), result
         finally:
             admin.close()
-        yield broker
+        yield f"127.0.0.1:{sasl_port}"
     finally:
         broker.stop()
 
 
-def env_for(mechanism: str, user: str, password: str) -> dict[str, str]:
+def env_for(bootstrap: str, mechanism: str, user: str, password: str) -> dict[str, str]:
     return {
-        "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": SASL_BOOTSTRAP,
+        "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "NEWSALERT_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
         "NEWSALERT_KAFKA_SASL_MECHANISM": mechanism,
         "NEWSALERT_KAFKA_SASL_USERNAME": user,
@@ -89,9 +88,9 @@ def invoke(args: list[str], env: dict[str, str], stdin: str | None = None) -> An
 
 @pytest.mark.parametrize(("mechanism", "user"), [("PLAIN", "alice"), ("SCRAM-SHA-256", "bob"),
                                                   ("SCRAM-SHA-512", "alice")])
-def test_publish_and_subscribe_through_sasl(secured_broker: LocalBroker, unique_name: Callable[[str], str],
+def test_publish_and_subscribe_through_sasl(secured_broker: str, unique_name: Callable[[str], str],
                                             mechanism: str, user: str) -> None:
-    env = env_for(mechanism, user, USERS[user])
+    env = env_for(secured_broker, mechanism, user, USERS[user])
     articles = unique_name("sec-articles")
     lines = "".join(json.dumps({"id": f"s{i}", "text": f"Gesicherte Meldung {i}."}) + "\n" for i in range(3))
     result = invoke(["publish", "-t", articles, "-"], env, stdin=lines)
@@ -118,7 +117,7 @@ def test_publish_and_subscribe_through_sasl(secured_broker: LocalBroker, unique_
     kcat = shutil.which("kcat")
     if kcat and mechanism == "PLAIN":
         out = subprocess.run(
-            [kcat, "-b", SASL_BOOTSTRAP, "-X", "security.protocol=SASL_PLAINTEXT", "-X", f"sasl.mechanisms={mechanism}",
+            [kcat, "-b", secured_broker, "-X", "security.protocol=SASL_PLAINTEXT", "-X", f"sasl.mechanisms={mechanism}",
              "-X", f"sasl.username={user}", "-X", f"sasl.password={USERS[user]}",
              "-C", "-t", articles, "-e", "-o", "beginning", "-q", "-f", "%k\n"],
             capture_output=True, text=True, timeout=60,
@@ -133,9 +132,9 @@ def test_publish_and_subscribe_through_sasl(secured_broker: LocalBroker, unique_
     ("SCRAM-SHA-256", "alice", USERS["alice"]),  # alice has SCRAM-SHA-512 credentials only
     ("PLAIN", "mallory", "anything"),
 ])
-def test_bad_credentials_fail_fast_with_a_clear_error(secured_broker: LocalBroker, unique_name: Callable[[str], str],
+def test_bad_credentials_fail_fast_with_a_clear_error(secured_broker: str, unique_name: Callable[[str], str],
                                                       tmp_path: Path, mechanism: str, user: str, password: str) -> None:
-    env = {**env_for(mechanism, user, password), "NEWSALERT_KAFKA_CONNECT_TIMEOUT": "2"}
+    env = {**env_for(secured_broker, mechanism, user, password), "NEWSALERT_KAFKA_CONNECT_TIMEOUT": "2"}
     article = tmp_path / "a.txt"
     article.write_text("Text.")
     for args in (["publish", "-t", unique_name("x"), str(article)],
@@ -144,30 +143,30 @@ def test_bad_credentials_fail_fast_with_a_clear_error(secured_broker: LocalBroke
         result = invoke(args, env)
         elapsed = time.monotonic() - started
         assert result.exit_code == 1, result.output
-        assert f"Kafka at {SASL_BOOTSTRAP} (SASL_PLAINTEXT)" in result.stderr
+        assert f"Kafka at {secured_broker} (SASL_PLAINTEXT)" in result.stderr
         assert f"SASL authentication failed for user {user!r} ({mechanism})" in result.stderr
         assert "check the username, password and mechanism" in result.stderr
         assert "Traceback" not in result.stderr
         assert elapsed < 15, f"{args[0]} took {elapsed:.1f}s"  # connect timeout is 2s per client
 
 
-def test_plaintext_client_on_the_sasl_listener_is_told_so(secured_broker: LocalBroker, tmp_path: Path) -> None:
+def test_plaintext_client_on_the_sasl_listener_is_told_so(secured_broker: str, tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("Text.")
     env = {"NEWSALERT_KAFKA_CONNECT_TIMEOUT": "3"}
-    result = invoke(["publish", "-b", SASL_BOOTSTRAP, str(article)], env)
+    result = invoke(["publish", "-b", secured_broker, str(article)], env)
     assert result.exit_code == 1
     assert "does this listener need SASL or TLS?" in result.stderr
 
 
 def test_missing_sasl_settings_are_a_usage_error(tmp_path: Path) -> None:
-    result = invoke(["subscribe", "-b", SASL_BOOTSTRAP, "--security-protocol", "SASL_PLAINTEXT",
+    result = invoke(["subscribe", "-b", "127.0.0.1:9", "--security-protocol", "SASL_PLAINTEXT",
                      "--sasl-mechanism", "PLAIN"], {"NEWSALERT_KAFKA_SASL_USERNAME": "", "NEWSALERT_KAFKA_SASL_PASSWORD": ""})
     assert result.exit_code == 2
     assert "needs a SASL username and password" in result.output
 
 
-def test_the_worker_side_faust_credentials_reach_the_sasl_listener(secured_broker: LocalBroker,
+def test_the_worker_side_faust_credentials_reach_the_sasl_listener(secured_broker: str,
                                                                     unique_name: Callable[[str], str],
                                                                     caplog: pytest.LogCaptureFixture) -> None:
     """The worker (Faust on aiokafka) gets its auth from the same KafkaSettings: prove aiokafka logs in."""
@@ -194,9 +193,9 @@ def test_the_worker_side_faust_credentials_reach_the_sasl_listener(secured_broke
             await consumer.stop()
 
     for mechanism, user in (("PLAIN", "alice"), ("SCRAM-SHA-256", "bob")):
-        settings = KafkaSettings.from_env(env_for(mechanism, user, USERS[user]))
+        settings = KafkaSettings.from_env(env_for(secured_broker, mechanism, user, USERS[user]))
         assert b"via-aiokafka" in asyncio.run(roundtrip(settings))
-    wrong = KafkaSettings.from_env(env_for("PLAIN", "alice", "nope"))
+    wrong = KafkaSettings.from_env(env_for(secured_broker, "PLAIN", "alice", "nope"))
     with pytest.raises(Exception, match="Unable to bootstrap"):
         asyncio.run(asyncio.wait_for(roundtrip(wrong), timeout=30))
     assert "SaslAuthenticationFailed" in caplog.text

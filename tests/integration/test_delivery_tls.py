@@ -1,6 +1,7 @@
 """TLS on a second local broker: SASL_SSL (PLAIN over TLS) and SSL with client certificates (mutual
-TLS), with certificates made by openssl in the test. Ports 19196 (PLAINTEXT), 19197 (controller),
-19198 (the TLS listener); one broker configuration at a time.
+TLS), with certificates made by openssl in the test. One broker configuration at a time, with PLAINTEXT,
+controller and TLS listeners on free ports picked when it starts, or on
+NEWSALERT_TEST_TLS_BROKER_PORTS (``"p,c,t"`` or a first port).
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from streams.broker.local import LocalBroker
 from streams.cli.main import cli
 from streams.kafka.settings import KafkaSettings
+from tests.ports import start_extra_broker
 
 pytestmark = pytest.mark.integration
 
-PORT, CONTROLLER_PORT, TLS_PORT = 19196, 19197, 19198
-TLS_BOOTSTRAP = f"127.0.0.1:{TLS_PORT}"
+PORTS_VARIABLE = "NEWSALERT_TEST_TLS_BROKER_PORTS"
 KEY_PASSWORD = "client-key-pw-3a9"
 
 
@@ -67,11 +67,21 @@ def make_certs(d: Path) -> Certs:
     return Certs(d, d / "ca.pem", d / "other-ca.pem", d / "client.crt", d / "client-enc.key", d / "other-ca.pem")
 
 
-def broker_config(kind: str, certs: Certs) -> str:
+@dataclass(frozen=True)
+class TlsBroker:
+    kind: str  # "sasl_ssl" or "mtls"
+    port: int  # of the TLS listener
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def broker_config(kind: str, certs: Certs, port: int, controller_port: int, tls_port: int) -> str:
     protocol = "SASL_SSL" if kind == "sasl_ssl" else "SSL"
     lines = [
-        f"listeners=PLAINTEXT://127.0.0.1:{PORT},CONTROLLER://127.0.0.1:{CONTROLLER_PORT},{protocol}://127.0.0.1:{TLS_PORT}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{PORT},{protocol}://127.0.0.1:{TLS_PORT}",
+        f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port},{protocol}://127.0.0.1:{tls_port}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{port},{protocol}://127.0.0.1:{tls_port}",
         "ssl.keystore.type=PEM",
         f"ssl.keystore.location={certs.dir / 'server-keystore.pem'}",
         "ssl.truststore.type=PEM",
@@ -97,20 +107,20 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
 
 @pytest.fixture(scope="module", params=["sasl_ssl", "mtls"])
 def tls_broker(request: pytest.FixtureRequest, certs: Certs,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsBroker]:
     kind: str = request.param
-    broker = LocalBroker(data_dir=tmp_path_factory.mktemp(f"tls-{kind}"), port=PORT,
-                         controller_port=CONTROLLER_PORT, extra_config=broker_config(kind, certs))
-    broker.start(timeout=120)
+    broker, tls_port = start_extra_broker(tmp_path_factory.mktemp(f"tls-{kind}"), PORTS_VARIABLE,
+                                          lambda p, c, t: broker_config(kind, certs, p, c, t))
     try:
-        yield kind
+        yield TlsBroker(kind, tls_port)
     finally:
         broker.stop()
 
 
-def good_env(kind: str, certs: Certs) -> dict[str, str]:
+def good_env(broker: TlsBroker, certs: Certs) -> dict[str, str]:
+    kind = broker.kind
     env = {
-        "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": TLS_BOOTSTRAP,
+        "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
         "NEWSALERT_KAFKA_SSL_CAFILE": str(certs.ca),
         "NEWSALERT_KAFKA_CONNECT_TIMEOUT": "3",
     }
@@ -128,7 +138,7 @@ def invoke(args: list[str], env: dict[str, str], stdin: str | None = None) -> An
     return CliRunner().invoke(cli, args, env=env, input=stdin, catch_exceptions=False)
 
 
-def test_publish_and_subscribe_over_tls(tls_broker: str, certs: Certs, unique_name: Callable[[str], str]) -> None:
+def test_publish_and_subscribe_over_tls(tls_broker: TlsBroker, certs: Certs, unique_name: Callable[[str], str]) -> None:
     env = good_env(tls_broker, certs)
     topic = unique_name("tls")
     result = invoke(["publish", "-t", topic, "-"], env, stdin=json.dumps({"id": "t1", "text": "Über TLS."}) + "\n")
@@ -144,19 +154,19 @@ def test_publish_and_subscribe_over_tls(tls_broker: str, certs: Certs, unique_na
     assert got == [{"id": "t1", "text": "Über TLS."}]
 
 
-def test_untrusted_broker_certificate_is_a_clear_error(tls_broker: str, certs: Certs,
+def test_untrusted_broker_certificate_is_a_clear_error(tls_broker: TlsBroker, certs: Certs,
                                                        unique_name: Callable[[str], str]) -> None:
     env = {**good_env(tls_broker, certs), "NEWSALERT_KAFKA_SSL_CAFILE": str(certs.other_ca)}
     result = invoke(["subscribe", "-t", unique_name("tls"), "--timeout", "20"], env)
     assert result.exit_code == 1
-    assert f"Kafka at {TLS_BOOTSTRAP}" in result.stderr and "TLS handshake failed" in result.stderr
+    assert f"Kafka at {tls_broker.bootstrap}" in result.stderr and "TLS handshake failed" in result.stderr
     assert "CERTIFICATE_VERIFY_FAILED" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_hostname_check(tls_broker: str, certs: Certs, unique_name: Callable[[str], str]) -> None:
+def test_hostname_check(tls_broker: TlsBroker, certs: Certs, unique_name: Callable[[str], str]) -> None:
     """The certificate names only IP 127.0.0.1; bootstrapping via the name 'localhost' fails the
     hostname check unless it is switched off."""
-    env = {**good_env(tls_broker, certs), "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": f"localhost:{TLS_PORT}"}
+    env = {**good_env(tls_broker, certs), "NEWSALERT_KAFKA_BOOTSTRAP_SERVERS": f"localhost:{tls_broker.port}"}
     topic = unique_name("tls")
     result = invoke(["publish", "-t", topic, "--no-create-topic", "-"], env, stdin='{"id":"h","text":"x"}\n')
     assert result.exit_code == 1 and "TLS handshake failed" in result.stderr
@@ -165,14 +175,14 @@ def test_hostname_check(tls_broker: str, certs: Certs, unique_name: Callable[[st
     assert result.exit_code == 0, result.output
 
 
-def test_mtls_without_client_certificate_is_refused(tls_broker: str, certs: Certs,
+def test_mtls_without_client_certificate_is_refused(tls_broker: TlsBroker, certs: Certs,
                                                     unique_name: Callable[[str], str]) -> None:
-    if tls_broker != "mtls":
+    if tls_broker.kind != "mtls":
         pytest.skip("only the SSL listener requires client certificates")
     env = {k: v for k, v in good_env(tls_broker, certs).items() if "CERTFILE" not in k and "KEYFILE" not in k}
     result = invoke(["subscribe", "-t", unique_name("tls"), "--timeout", "20"], env)
     assert result.exit_code == 1
-    assert f"Kafka at {TLS_BOOTSTRAP} (SSL)" in result.stderr and "Traceback" not in result.stderr
+    assert f"Kafka at {tls_broker.bootstrap} (SSL)" in result.stderr and "Traceback" not in result.stderr
     wrong_pw = {**good_env(tls_broker, certs), "NEWSALERT_KAFKA_SSL_PASSWORD": "wrong"}
     result = invoke(["subscribe", "-t", unique_name("tls"), "--timeout", "20"], wrong_pw)
     assert result.exit_code == 2  # a configuration error, found before connecting

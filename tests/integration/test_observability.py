@@ -32,13 +32,15 @@ from typing import Any
 
 import pytest
 
+from tests.ports import ports
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "docker" / "grafana" / "dashboards" / "newsalert.json"
 ALERT_RULES = ROOT / "docker" / "prometheus" / "newsalert-alerts.rules.yml"
 SAMPLES = ROOT / "streams" / "samples" / "articles.jsonl"
-PROMETHEUS_PORT = int(os.environ.get("NEWSALERT_TEST_PROMETHEUS_PORT", "19290"))
+PROMETHEUS_PORT_VARIABLE = "NEWSALERT_TEST_PROMETHEUS_PORT"  # default: a free port
 # what Grafana would substitute; scrape_interval is 1s, so 30s windows hold plenty of samples
 VARIABLES = {"$__rate_interval": "30s", "$__interval": "15s", "$__range": "5m",
              "$job": "newsalert", "$instance": ".*"}
@@ -188,6 +190,7 @@ def test_every_dashboard_query_returns_data_from_a_real_prometheus(
     worker = start("worker", [newsalert, "worker", "--bootstrap-servers", kafka_bootstrap, "--metrics-port", str(metrics_port)],
                    tmp_path / "worker.log", env)
     processes.append(worker)
+    prometheus_port = ports(PROMETHEUS_PORT_VARIABLE, 1)[0]
     worker_url = f"http://127.0.0.1:{metrics_port}"
     wait_for("the worker to be ready (/readyz 200)",
              lambda: http_get(worker_url + "/readyz")[0] == 200, deadline, [worker])
@@ -205,11 +208,11 @@ def test_every_dashboard_query_returns_data_from_a_real_prometheus(
         encoding="utf-8")
     prometheus = start("prometheus", [
         "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",
-        f"--storage.tsdb.path={prom_dir / 'data'}", f"--web.listen-address=127.0.0.1:{PROMETHEUS_PORT}",
+        f"--storage.tsdb.path={prom_dir / 'data'}", f"--web.listen-address=127.0.0.1:{prometheus_port}",
         "--storage.tsdb.retention.time=1h", "--log.level=warn",
     ], prom_dir / "prometheus.log")
     processes.append(prometheus)
-    prom = Prometheus(PROMETHEUS_PORT)
+    prom = Prometheus(prometheus_port)
 
     both = [worker, prometheus]
     def scraped() -> bool:

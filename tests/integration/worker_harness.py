@@ -37,6 +37,7 @@ class WorkerHarness:
     rules_dir: Path = ROOT / "rules"
     partitions: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
+    worker_args: tuple[str, ...] = ("--loglevel", "info")  # () : the default, quiet console
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     procs: list[tuple[subprocess.Popen[bytes], int, Path]] = field(default_factory=list)
 
@@ -82,7 +83,7 @@ class WorkerHarness:
         log = self.tmp / f"worker-{port}.log"
         with open(log, "wb") as fh:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli.main", "worker", "--loglevel", "info"],
+                [sys.executable, "-m", "streams.cli.main", "worker", *self.worker_args],
                 env=self.env(port), stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 cwd=str(ROOT),
             )

@@ -412,6 +412,50 @@ CRD_SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
     ),
+    # monitoring.coreos.com CRD monitoring.coreos.com_prometheusrules.yaml, v1
+    "PrometheusRule": _cr(
+        "monitoring.coreos.com/v1",
+        "PrometheusRule",
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["groups"],
+            "properties": {
+                "groups": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name", "rules"],
+                        "properties": {
+                            "name": _NAME,
+                            "interval": _DURATION,
+                            "rules": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "required": ["expr"],
+                                    "oneOf": [{"required": ["alert"]}, {"required": ["record"]}],
+                                    "properties": {
+                                        "alert": _NAME,
+                                        "record": _NAME,
+                                        "expr": {"type": ["string", "integer"], "minLength": 1},
+                                        "for": _DURATION,
+                                        "keep_firing_for": _DURATION,
+                                        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                                        "annotations": {"type": "object",
+                                                        "additionalProperties": {"type": "string"}},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    ),
     # monitoring.coreos.com CRD monitoring.coreos.com_servicemonitors.yaml, v1
     "ServiceMonitor": _cr(
         "monitoring.coreos.com/v1",
@@ -465,7 +509,7 @@ def test_custom_resources_have_what_their_crds_require(
 ) -> None:
     docs = renders[render]
     kinds = {d["kind"] for d in docs}
-    assert {"KafkaTopic", "KafkaUser", "ServiceMonitor"} <= kinds
+    assert {"KafkaTopic", "KafkaUser", "ServiceMonitor", "PrometheusRule"} <= kinds
     for doc in docs:
         if doc["kind"] in CRD_SCHEMAS:
             assert crd_errors(doc) == [], f"{doc['kind']} {doc['metadata']['name']}"
@@ -481,6 +525,8 @@ def test_custom_resources_have_what_their_crds_require(
         ("ScaledObject", lambda d: d["spec"].pop("scaleTargetRef")),
         ("TriggerAuthentication", lambda d: d["spec"]["secretTargetRef"][0].pop("key")),
         ("ServiceMonitor", lambda d: d["spec"].pop("selector")),
+        ("PrometheusRule", lambda d: d["spec"]["groups"][0]["rules"][0].pop("expr")),
+        ("PrometheusRule", lambda d: d["spec"]["groups"][0]["rules"][0].__setitem__("for", "5 minutes")),
         ("ServiceMonitor", lambda d: d["spec"]["endpoints"][0].__setitem__("interval", "15 seconds")),
     ],
 )
@@ -650,7 +696,7 @@ def test_pod_is_locked_down_and_sized(renders: dict[str, list[Manifest]], render
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert pod["automountServiceAccountToken"] is False
-    for container in pod["initContainers"] + pod["containers"]:
+    for container in pod.get("initContainers", []) + pod["containers"]:
         sc = container["securityContext"]
         assert sc["readOnlyRootFilesystem"] is True, container["name"]
         assert sc["allowPrivilegeEscalation"] is False, container["name"]
@@ -667,14 +713,12 @@ def test_pod_is_locked_down_and_sized(renders: dict[str, list[Manifest]], render
     # With a read-only root, everything the worker writes is an emptyDir.
     volumes = {v["name"]: v for v in pod["volumes"]}
     mounts = {m["mountPath"]: volumes[m["name"]] for m in worker["volumeMounts"]}
-    for writable in (str(settings.data_dir), env["NEWSALERT_CACHE_DIR"], "/tmp"):
+    for writable in (str(settings.data_dir), "/tmp"):
         assert "emptyDir" in mounts[writable], writable
-    # The init container seeds the cache volume the worker reads.
-    seed = pod["initContainers"][0]
-    assert {m["name"] for m in seed["volumeMounts"]} == {
-        m["name"] for m in worker["volumeMounts"] if m["mountPath"] == env["NEWSALERT_CACHE_DIR"]
-    }
-    assert seed["image"] == worker["image"]
+    # The image has no cache to seed (the gazetteer ships in the package; the extractor writes
+    # nothing to disk): no init container that copies an empty folder, no cache volume.
+    assert "initContainers" not in pod
+    assert "NEWSALERT_CACHE_DIR" not in env and "cache" not in volumes
 
 
 # --- rules ConfigMap and hot reload ---------------------------------------------------------------
@@ -826,11 +870,13 @@ def test_production_overlay_sets_namespace_image_and_monitoring_label(
     docs = renders["production"]
     assert {d["metadata"].get("namespace") for d in docs} == {"newsalert"}
     pod = one(docs, "Deployment")["spec"]["template"]["spec"]
-    images = {c["image"] for c in pod["containers"] + pod["initContainers"]}
+    images = {c["image"] for c in pod["containers"] + pod.get("initContainers", [])}
     (image,) = images
     repo, _, tag = image.rpartition(":")
     assert repo.endswith("/newsalert") and tag and tag != "latest"
     assert "release" in one(docs, "ServiceMonitor")["metadata"]["labels"]
+    assert one(docs, "PrometheusRule")["metadata"]["labels"]["release"] == \
+        one(docs, "ServiceMonitor")["metadata"]["labels"]["release"]
     # the production overlay uses KEDA
     assert [d["kind"] for d in autoscalers(docs)] == ["ScaledObject"]
 
@@ -878,3 +924,27 @@ def test_mounted_rules_configmap_loads_and_reloads_as_a_rule_pack(
     )
     _project(changed, items, mount, "2026_01_01_00_01_00.000000002")
     assert load_ruleset(mount).version != first.version
+
+
+# --- the worker's self-alerts -----------------------------------------------------------------------
+
+COMPOSE_ALERTS = ROOT / "docker" / "prometheus" / "newsalert-alerts.rules.yml"
+
+
+@pytest.mark.parametrize("render", RENDERS)
+def test_the_prometheusrule_holds_the_compose_alert_rules(renders: dict[str, list[Manifest]], render: str) -> None:
+    """Kubernetes users get the same self-alerts as the compose stack, selecting the job the
+    ServiceMonitor produces."""
+    rule = one(renders[render], "PrometheusRule")
+    assert rule["spec"]["groups"] == yaml.safe_load(COMPOSE_ALERTS.read_text(encoding="utf-8"))["groups"]
+    monitor = one(renders[render], "ServiceMonitor")
+    service = one(renders[render], "Service")
+    job = service["metadata"]["labels"][monitor["spec"]["jobLabel"]]
+    exprs = [r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]]
+    assert exprs and all(f'job="{job}"' in e for e in exprs)
+
+
+def test_the_committed_prometheusrule_is_what_the_script_generates() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "sync_k8s_alerts.py"), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
