@@ -46,6 +46,10 @@ class Settings:
     topic_replication: int = 1
     rules_dir: Path = field(default_factory=_default_rules_dir)
     reload_rules: bool = True
+    # a changed rule directory is read once it has not changed for this long (applied whole or not at all)
+    rules_settle_s: float = 1.0
+    # a valid set that could not be applied (its topics not created) is retried, backoff up to this
+    rules_reload_retry_max_s: float = 60.0
     batch_size: int = 16
     batch_within_s: float = 0.05
     # matches wait at most this long for a fuller batch: the batch exists to share one ack round

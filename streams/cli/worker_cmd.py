@@ -37,6 +37,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     from streams.metrics import Unhealthy, install_faust_sensors, start_http_server
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
+    from streams.rules.watcher import ReloadRetry
     from streams.worker.app import build_app
     from streams.worker.pipeline_process import PipelineProcess
 
@@ -69,7 +70,8 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         # the loaded set is the baseline: a change made since loading is picked up at once
         watcher = RuleWatcher(settings.rules_dir, on_change=runtime.on_rules_changed,
                               on_error=runtime.on_rules_error, limits=settings.limits,
-                              current_version=pipeline.ruleset.version)
+                              current_version=pipeline.ruleset.version, settle_s=settings.rules_settle_s,
+                              retry=ReloadRetry(max_s=settings.rules_reload_retry_max_s))
         watcher.start()
     try:
         faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()
