@@ -66,6 +66,8 @@ class Settings:
     # liveness (/healthz) fails when one agent crashed this many times within this many seconds
     agent_crash_limit: int = 3
     agent_crash_window_s: float = 300.0
+    # `newsalert publish`: a message not acknowledged this long after its send is reported (file:line)
+    publish_delivery_timeout_s: float = 120.0
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
