@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from streams import __version__
+from streams.logsafe import install as install_safe_log_records
 
 # name -> "module:attribute"; every module lives in streams/cli/
 SUBCOMMANDS: dict[str, str] = {
@@ -58,6 +59,7 @@ def cli(verbose: int) -> None:
     Start with `newsalert check ARTICLE.txt` to see what the rules find, then `newsalert demo`
     for the whole pipeline on a local broker.
     """
+    install_safe_log_records()  # data in log messages cannot forge log lines (streams.logsafe)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:
