@@ -68,6 +68,8 @@ class Settings:
     agent_crash_window_s: float = 300.0
     # `newsalert publish`: a message not acknowledged this long after its send is reported (file:line)
     publish_delivery_timeout_s: float = 120.0
+    # worker log: a repeated Kafka client error (broker outage) is written once per interval, with a count
+    log_repeat_interval_s: float = 10.0
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"

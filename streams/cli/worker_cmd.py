@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -74,10 +75,24 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                               retry=ReloadRetry(max_s=settings.rules_reload_retry_max_s))
         watcher.start()
     try:
-        faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()
+        _worker_class(faust, settings.log_repeat_interval_s)(app, loglevel=loglevel,
+                                                             redirect_stdouts=False).execute_from_commandline()
     finally:
         if watcher is not None:
             watcher.stop()
         server.shutdown()
         if isinstance(pipeline, PipelineProcess):
             pipeline.close()
+
+
+def _worker_class(faust: Any, repeat_interval_s: float) -> Any:
+    """faust.Worker whose log handlers, once Faust has set them up, hold back repeated Kafka client
+    errors (one line per interval with a count: streams.logrepeat)."""
+    from streams.logrepeat import limit_repeats
+
+    class Worker(faust.Worker):  # type: ignore[misc,name-defined]
+        def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            limit_repeats(logger.handlers, repeat_interval_s)
+
+    return Worker
