@@ -16,6 +16,7 @@ which can make a line read differently from what it contains.
 from __future__ import annotations
 
 import logging
+import numbers
 import re
 import traceback
 from collections.abc import Mapping
@@ -55,8 +56,8 @@ class _Escaped:
 
 
 def _safe_arg(value: object) -> object:
-    # numbers stay numbers, so that %d, %.2f and friends keep working
-    if value is None or isinstance(value, int | float):
+    # numbers stay numbers (also numpy's and Decimal), so that %d, %.2f and friends keep working
+    if value is None or isinstance(value, numbers.Number):
         return value
     return _Escaped(value)
 
@@ -104,7 +105,10 @@ class SafeLogRecord(logging.LogRecord):
     def getMessage(self) -> str:  # noqa: N802 (the logging API's name)
         msg = self.msg if isinstance(self.msg, str) else escape_controls(str(self.msg))
         if self.args:
-            msg = msg % safe_args(self.args)
+            try:
+                msg = msg % safe_args(self.args)
+            except (TypeError, ValueError):  # a conversion the wrapper does not take (%c ...)
+                msg = escape_controls(msg % self.args)
         return msg
 
 

@@ -71,9 +71,13 @@ def test_an_exception_message_cannot_write_a_fake_log_line(captured: tuple[loggi
 
 def test_format_strings_and_numbers_are_unchanged(captured: tuple[logging.Logger, io.StringIO]) -> None:
     logger, stream = captured
+    from decimal import Decimal
+
+    logger.info("%c %.2f", "x", Decimal("1.5"))  # falls back to escaping the whole message
     logger.info("table:\n%5d rows %.1f%% %s", 12, 99.5, None)
     assert stream.getvalue().splitlines()[-2:][0].endswith("table:")
     assert stream.getvalue().splitlines()[-1] == "   12 rows 99.5% None"
+    assert stream.getvalue().splitlines()[0].endswith("x 1.50")
 
 
 def test_install_is_global_and_idempotent() -> None:
