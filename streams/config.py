@@ -50,6 +50,10 @@ class Settings:
     reload_rules: bool = True
     # unknown article fields: kept and passed on to the alerts (false), or dead-lettered (true)
     strict_input: bool = False
+    # a changed rule directory is read once it has not changed for this long (applied whole or not at all)
+    rules_settle_s: float = 1.0
+    # a valid set that could not be applied (its topics not created) is retried, backoff up to this
+    rules_reload_retry_max_s: float = 60.0
     batch_size: int = 16
     batch_within_s: float = 0.05
     # matches wait at most this long for a fuller batch: the batch exists to share one ack round
@@ -66,6 +70,10 @@ class Settings:
     # liveness (/healthz) fails when one agent crashed this many times within this many seconds
     agent_crash_limit: int = 3
     agent_crash_window_s: float = 300.0
+    # `newsalert publish`: a message not acknowledged this long after its send is reported (file:line)
+    publish_delivery_timeout_s: float = 120.0
+    # worker log: a repeated Kafka client error (broker outage) is written once per interval, with a count
+    log_repeat_interval_s: float = 10.0
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"

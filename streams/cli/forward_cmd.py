@@ -24,7 +24,8 @@ from streams.kafka.settings import KafkaSettings
 @click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
               help="attempts after the first before the alert goes to the dead-letter topic")
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
-              help="wait before the first retry; doubles with each retry")
+              help="wait before the first retry; doubles with each retry, less a random part of up to half "
+                   "(jitter); a Retry-After answer (seconds or an HTTP date) takes precedence")
 @click.option("--max-backoff", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
               help="longest wait between two attempts")
 @click.option("--http-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
@@ -92,7 +93,7 @@ def forward(
     stopper = StopSignal().install()
     # a record may take all its retries before the next poll: keep the group membership meanwhile
     worst_case_ms = int(((retries + 1) * (http_timeout + max_backoff) + 60) * 1000)
-    consumer = producer = tracker = None
+    consumer = producer = tracker = sender = None
     say = (lambda line: None) if quiet else click.echo
     forwarder = None
     try:
@@ -127,6 +128,8 @@ def forward(
             consumer.close(autocommit=False)
         if producer is not None:
             producer.close(timeout=10)
+        if sender is not None:
+            sender.close()
         stopper.restore()
     if forwarder is not None:
         click.echo(forwarder.stats.summary(), err=True)

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from streams import __version__
+from streams.logsafe import install as install_safe_log_records
 
 # name -> "module:attribute"; every module lives in streams/cli/
 SUBCOMMANDS: dict[str, str] = {
@@ -62,6 +63,7 @@ def cli(verbose: int) -> None:
     or rules, failing rule examples, sends that failed, Kafka unreachable or refusing); 2 usage
     error (unknown option, bad value, incomplete settings), found before any work is done.
     """
+    install_safe_log_records()  # data in log messages cannot forge log lines (streams.logsafe)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:

@@ -18,16 +18,21 @@ from streams.kafka.settings import KafkaSettings
               help="create the topic first if missing (partitions/replication from NEWSALERT_TOPIC_PARTITIONS/"
                    "NEWSALERT_TOPIC_REPLICATION)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar, no per-line errors; only the summary")
+@click.option("--delivery-timeout", type=click.FloatRange(min=1.0), default=None, metavar="SECONDS",
+              help="give up on a message the broker has not acknowledged this long after it was sent; its "
+                   "FILE:LINE is reported [env NEWSALERT_PUBLISH_DELIVERY_TIMEOUT_S, default 120]")
 @kafka_options
-def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool, kafka: KafkaSettings) -> None:
+def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool, delivery_timeout: float | None,
+            kafka: KafkaSettings) -> None:
     """Publish articles to the articles topic, keyed by article id.
 
     PATHS are .txt files (one article each: id = file name without extension, text = content),
     .jsonl files (one article object per line: id, text, and optional title, url, source, language,
     published_at), directories (all *.txt and *.jsonl below them) or '-' for JSON lines on stdin.
 
-    Bad lines are reported as FILE:LINE with the reason and counted; the exit code is 1 when any
-    input was bad or any send failed.
+    Bad lines are reported as FILE:LINE with the reason and counted; so are the lines the broker did
+    not acknowledge within --delivery-timeout (re-send them: the worker drops a repeated article id).
+    The exit code is 1 when any input was bad or any send failed or was not acknowledged.
     """
     from tqdm import tqdm
 
@@ -37,7 +42,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     from streams.delivery.topics import TopicError, ensure_topics
     from streams.inputs import InputProblem, LocatedArticle, read_articles
 
-    settings = Settings.from_env(kafka=kafka)
+    settings = Settings.from_env(kafka=kafka, publish_delivery_timeout_s=delivery_timeout)
+    timeout_ms = int(settings.publish_delivery_timeout_s * 1000)
     try:
         if create_topic:
             try:
@@ -45,7 +51,9 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
                               needs={topic: ["WRITE"]})
             except TopicError as exc:  # e.g. no CREATE permission: the topic may exist anyway
                 click.echo(f"warning: {exc}", err=True)
-        producer = make_producer(kafka)
+        request_ms = min(30_000, timeout_ms - 100)  # kafka-python: delivery >= linger + request timeout
+        producer = make_producer(kafka, delivery_timeout_ms=timeout_ms, request_timeout_ms=request_ms,
+                                 max_block_ms=min(30_000, timeout_ms), linger_ms=10)
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -59,7 +67,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     try:
         items = read_articles(paths, stdin=sys.stdin, max_text_chars=settings.limits.max_article_chars,
                               strict=settings.strict_input)
-        report = publish_items(producer, topic, items, on_item=on_item)
+        report = publish_items(producer, topic, items, on_item=on_item,
+                               delivery_timeout_s=settings.publish_delivery_timeout_s)
     except KeyboardInterrupt:
         bar.close()
         producer.close(timeout=5)
@@ -71,6 +80,8 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     if not quiet:
         for failure in report.failed:
             click.echo(f"error: send failed: {failure}", err=True)
+    for location in report.unacknowledged:  # also with --quiet: these lines must be re-sent
+        click.echo(f"error: not acknowledged by the broker: {location}", err=True)
     click.echo(report.summary())
     if not report.ok:
         raise SystemExit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,8 +44,9 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
     from streams.metrics import LoopHeartbeat, Unhealthy, install_faust_sensors, start_http_server
     from streams.pipeline import Pipeline
     from streams.rules import RuleSetError, RuleWatcher
+    from streams.rules.watcher import ReloadRetry
     from streams.worker.app import build_app
-    from streams.worker.console import install_warm_up_filter, setup_quiet_console
+    from streams.worker.console import setup_quiet_console
     from streams.worker.pipeline_process import PipelineProcess
 
     verbose = int(click.get_current_context().find_root().params.get("verbose") or 0)
@@ -94,8 +96,9 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         # the loaded set is the baseline: a change made since loading is picked up at once
         watcher = RuleWatcher(settings.rules_dir, on_change=runtime.on_rules_changed,
                               on_error=runtime.on_rules_error, on_recovered=runtime.on_rules_recovered,
-                              limits=settings.limits,
-                              current_version=pipeline.ruleset.version)
+                              limits=settings.limits, current_version=pipeline.ruleset.version,
+                              settle_s=settings.rules_settle_s,
+                              retry=ReloadRetry(max_s=settings.rules_reload_retry_max_s))
         watcher.start()
 
     def announce_ready() -> None:
@@ -107,17 +110,16 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
 
     runtime.on_ready = announce_ready
     try:
+        worker_class = _worker_class(faust, settings.log_repeat_interval_s)
         if loglevel is None:
             # Faust leaves logging as set up above and prints no banner
-            faust_worker = faust.Worker(app, loglevel="warn", redirect_stdouts=False, quiet=True,
+            from streams.logrepeat import limit_repeats
+
+            limit_repeats(logging.getLogger().handlers, settings.log_repeat_interval_s)
+            faust_worker = worker_class(app, loglevel="warn", redirect_stdouts=False, quiet=True,
                                         override_logging=False)
         else:
-            class VerboseWorker(faust.Worker):  # type: ignore[misc]
-                def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
-                    super().on_setup_root_logger(logger, level)
-                    install_warm_up_filter()  # on the handlers Faust has just set up
-
-            faust_worker = VerboseWorker(app, loglevel=loglevel, redirect_stdouts=False)
+            faust_worker = worker_class(app, loglevel=loglevel, redirect_stdouts=False)
         if loglevel is None or not faust_worker.stdout.isatty():
             faust_worker.spinner = None  # it writes cursor controls ("\b\x1b[?25h") even to a file
         faust_worker.execute_from_commandline()
@@ -127,3 +129,19 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         server.shutdown()
         if isinstance(pipeline, PipelineProcess):
             pipeline.close()
+
+
+def _worker_class(faust: Any, repeat_interval_s: float) -> Any:
+    """faust.Worker whose log handlers, once Faust has set them up (verbose console), rewrite broker
+    warm-up errors and hold back repeated Kafka client errors (one line per interval with a count:
+    streams.logrepeat)."""
+    from streams.logrepeat import limit_repeats
+    from streams.worker.console import install_warm_up_filter
+
+    class Worker(faust.Worker):  # type: ignore[misc,name-defined]
+        def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            install_warm_up_filter()
+            limit_repeats(logger.handlers, repeat_interval_s)
+
+    return Worker

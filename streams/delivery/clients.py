@@ -46,19 +46,48 @@ class _Recorder(logging.Handler):
             self.messages.append(record.getMessage())
 
 
+def attempted(kafka: KafkaSettings) -> str:
+    """What the client tries on connect, in words: the protocol it speaks and how it logs in."""
+    tls = kafka.security_protocol.endswith("SSL")
+    if kafka.security_protocol.startswith("SASL"):
+        login = f"a SASL {kafka.sasl_mechanism} login as {kafka.sasl_username!r}"
+        return f"{login} over TLS" if tls else f"{login} without TLS"
+    return "a TLS handshake" if tls else "a plain connection (no TLS, no SASL)"
+
+
+def _line(log_lines: list[str], *needles: str) -> str:
+    return next(m for m in log_lines if any(n in m for n in needles))
+
+
+def _after(line: str, marker: str) -> str:
+    return line.split(marker, 1)[-1].strip()
+
+
 def explain(kafka: KafkaSettings, exc: BaseException, log_lines: list[str]) -> str:
-    """One clear sentence on why the cluster could not be reached."""
+    """One clear sentence on why the cluster could not be reached: what was tried, what the broker
+    answered, and what to check."""
     where = f"Kafka at {kafka.bootstrap_servers} ({kafka.security_protocol})"
+    tried = f"tried {attempted(kafka)}"
     text = "\n".join(log_lines)
     if "SaslAuthenticationFailed" in text or isinstance(exc, kerr.SaslAuthenticationFailedError):
         return (f"{where}: SASL authentication failed for user {kafka.sasl_username!r} "
                 f"({kafka.sasl_mechanism}): check the username, password and mechanism")
+    if "IllegalSaslState" in text or isinstance(exc, kerr.IllegalSaslStateError):
+        # a SASL handshake sent to a listener without SASL: Kafka answers ILLEGAL_SASL_STATE
+        return (f"{where}: {tried}; the broker answered the SASL handshake with IllegalSaslStateError: "
+                "this listener does not take SASL logins (a PLAINTEXT or SSL listener?): use the SASL "
+                "listener's address, or the listener's security protocol without SASL")
     if "UnsupportedSaslMechanism" in text or "does not support" in text:
-        line = next(m for m in log_lines if "does not support" in m or "UnsupportedSaslMechanism" in m)
-        return f"{where}: the broker refused the SASL mechanism {kafka.sasl_mechanism}: {line}"
-    if "Handshake failed" in text:
-        line = next(m for m in log_lines if "Handshake failed" in m)
-        return f"{where}: TLS handshake failed ({line.split('Handshake failed:', 1)[-1].strip()}): check the CA file, certificates and that the listener speaks TLS"
+        line = _line(log_lines, "does not support", "UnsupportedSaslMechanism")
+        return f"{where}: {tried}; the broker refused the SASL mechanism {kafka.sasl_mechanism}: {line}"
+    if "Handshake failed:" in text:  # kafka-python's TLS handshake error (not "SaslHandshake failed")
+        reason = _after(_line(log_lines, "Handshake failed:"), "Handshake failed:")
+        if any(s in reason for s in ("UNEXPECTED_EOF", "EOF occurred", "WRONG_VERSION_NUMBER", "record layer failure",
+                                     "Connection reset")):
+            return (f"{where}: {tried}; the broker closed the connection during the TLS handshake ({reason}): "
+                    "this listener probably does not speak TLS (a PLAINTEXT or SASL_PLAINTEXT listener?)")
+        return (f"{where}: {tried}; the TLS handshake failed ({reason}): check the CA file, certificates "
+                "and that the listener speaks TLS")
     version_seen = "Broker version identified" in text
     dropped = "socket disconnected" in text or "Connection lost" in text
     if kafka.security_protocol.startswith("SASL") and version_seen and dropped:
@@ -66,12 +95,12 @@ def explain(kafka: KafkaSettings, exc: BaseException, log_lines: list[str]) -> s
                 f"({kafka.sasl_mechanism}): the broker closed the connection during the login; "
                 "check the username, password and mechanism")
     if not kafka.security_protocol.startswith("SASL") and version_seen and dropped:
-        return f"{where}: the broker closed the connection: does this listener need SASL or TLS?"
+        return f"{where}: {tried}; the broker closed the connection: does this listener need SASL or TLS?"
     if "refused" in text.lower():
         return f"{where}: connection refused: is the broker running and the address right?"
     failures = [m for m in log_lines if "failed" in m.lower()]
     detail = failures[-1] if failures else str(exc)
-    return f"{where}: not reachable: {detail}"
+    return f"{where}: {tried}; not reachable: {detail}"
 
 
 @contextmanager

@@ -10,6 +10,7 @@ to a timestamped directory, one symlink per key) loads as a plain directory.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from streams.rules.presearch import Presearcher, clauses_of
 from streams.rules.ruleset import RuleSet
 from streams.rules.schema import validate_file
 from streams.rules.template import Template
-from streams.rules.yamlload import load_yaml_file
+from streams.rules.yamlload import load_yaml_bytes
 
 RULE_SUFFIXES = (".yaml", ".yml")
 
@@ -40,16 +41,43 @@ def rule_files(directory: Path) -> list[Path]:
     )
 
 
+@dataclass(frozen=True)
+class RuleFiles:
+    """The rule files of a directory, each read once: one consistent snapshot of the set.
+
+    The watcher hashes and builds from the same snapshot, so a directory that changes while it is
+    read (a ConfigMap symlink swap, files copied one by one) never yields a set mixed from a
+    digest of one state and files of another.
+    """
+
+    directory: Path
+    files: tuple[tuple[Path, bytes | OSError], ...]
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for path, data in self.files:
+            h.update(path.name.encode())
+            h.update(data if isinstance(data, bytes) else b"\0unreadable")
+        return h.hexdigest()
+
+
+def read_rule_files(directory: Path, limits: Limits | None = None) -> RuleFiles:
+    """Read every rule file of ``directory`` (at most one byte over the size limit per file)."""
+    cap = (limits or Limits()).max_rule_file_bytes + 1
+    files: list[tuple[Path, bytes | OSError]] = []
+    for path in rule_files(Path(directory)):
+        try:
+            with path.open("rb") as fh:
+                files.append((path, fh.read(cap)))
+        except OSError as exc:
+            files.append((path, exc))
+    return RuleFiles(Path(directory), tuple(files))
+
+
 def files_digest(directory: Path) -> str:
     """Hash of the raw bytes of every rule file; cheap change detection for the watcher."""
-    h = hashlib.sha256()
-    for p in rule_files(directory):
-        h.update(p.name.encode())
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"\0unreadable")
-    return h.hexdigest()
+    return read_rule_files(directory).digest
 
 
 @dataclass
@@ -62,16 +90,20 @@ class _Parsed:
     files: list[str] = field(default_factory=list)
 
 
-def _parse_files(directory: Path, limits: Limits, errors: list[RuleError]) -> _Parsed:
+def _parse_files(directory: Path, limits: Limits, errors: list[RuleError], snapshot: RuleFiles | None) -> _Parsed:
     parsed = _Parsed()
-    if not directory.is_dir():
+    if not directory.is_dir() and (snapshot is None or not snapshot.files):
         errors.append(RuleError(str(directory), 0, "rule directory does not exist", "pass the directory with the rule *.yaml files"))
         return parsed
-    for path in rule_files(directory):
+    if snapshot is None:
+        snapshot = read_rule_files(directory, limits)
+    for path, data in snapshot.files:
         file = display_path(path)
         parsed.files.append(file)
         try:
-            loaded = load_yaml_file(path, limits)
+            if isinstance(data, OSError):
+                raise RuleFileError(0, f"cannot read file: {data.strerror}")
+            loaded = load_yaml_bytes(data, limits)
         except RuleFileError as exc:
             errors.append(RuleError(file, exc.line, exc.message, exc.hint))
             continue
@@ -108,10 +140,13 @@ def _parse_files(directory: Path, limits: Limits, errors: list[RuleError]) -> _P
     return parsed
 
 
-def build_ruleset(directory: Path, limits: Limits) -> tuple[RuleSet | None, list[RuleError]]:
-    """The RuleSet and no errors, or None and every error; never raises for bad rule files."""
+def build_ruleset(directory: Path, limits: Limits, snapshot: RuleFiles | None = None) -> tuple[RuleSet | None, list[RuleError]]:
+    """The RuleSet and no errors, or None and every error; never raises for bad rule files.
+
+    ``snapshot``: the files as read before (``read_rule_files``); default: read them now, once.
+    """
     errors: list[RuleError] = []
-    parsed = _parse_files(directory, limits, errors)
+    parsed = _parse_files(directory, limits, errors, snapshot)
     compiler = Compiler(parsed.lists, parsed.macros, limits)
     rules: list[Rule] = []
     raw_rules: dict[str, dict[str, Any]] = {}
@@ -181,6 +216,7 @@ def build_ruleset(directory: Path, limits: Limits) -> tuple[RuleSet | None, list
         for t in targets:
             for rid in (by_id if t == "*" else [t]):
                 attached.setdefault(rid, []).append((exc_obj, data))
+    errors.extend(topic_errors(rules, {r.id: seen[r.id] for r in rules}))
     final: list[Rule] = []
     for rule in rules:
         if not rule.enabled:
@@ -204,6 +240,48 @@ def build_ruleset(directory: Path, limits: Limits) -> tuple[RuleSet | None, list
     version = content_hash(sorted((r.id, r.version) for r in final))
     ruleset = RuleSet(tuple(final), version, dict(parsed.lists), Presearcher.build(clauses), tuple(parsed.files))
     return ruleset, []
+
+
+_TOPIC_CHARS = re.compile(r"[A-Za-z0-9._-]+")
+MAX_TOPIC_LENGTH = 249
+
+
+def topic_name_problem(name: str) -> str | None:
+    """Why Kafka would refuse to create a topic of this name (its ``Topic.validate``), or None."""
+    if not name:
+        return "topic name is empty"
+    if name in (".", ".."):
+        return f"topic name '{name}' is not allowed by Kafka"
+    if len(name) > MAX_TOPIC_LENGTH:
+        return f"topic name has {len(name)} characters, Kafka allows {MAX_TOPIC_LENGTH}"
+    if not _TOPIC_CHARS.fullmatch(name):
+        return f"topic name '{name}' has characters Kafka refuses (only ASCII letters, digits, '.', '_', '-')"
+    if name.startswith("__"):
+        return f"topic name '{name}' starts with '__', which Kafka reserves for internal topics"
+    return None
+
+
+def topic_errors(rules: list[Rule], sources: Mapping[str, Located]) -> list[RuleError]:
+    """Topic names of the rules that Kafka would not create: invalid names, and names that differ
+    only in '.' and '_' (Kafka refuses the second: their metric names collide)."""
+    errors: list[RuleError] = []
+    seen: dict[str, tuple[str, str]] = {}  # collision key -> (name, where)
+    for rule in rules:
+        src = sources[rule.id]
+        for i, name in enumerate(rule.topics):
+            line = src.line_of(src.path + ("topics", i))
+            where = f"{src.file}:{line}"
+            problem = topic_name_problem(name)
+            if problem:
+                errors.append(RuleError(src.file, line, problem, "use a valid Kafka topic name", rule.id))
+                continue
+            key = name.replace(".", "_")
+            first = seen.setdefault(key, (name, where))
+            if first[0] != name:
+                errors.append(RuleError(src.file, line, f"topic '{name}' collides with topic '{first[0]}'",
+                                        f"first in {first[1]}; Kafka treats '.' and '_' alike here: use one spelling",
+                                        rule.id))
+    return errors
 
 
 def load_ruleset(directory: Path, limits: Limits | None = None) -> RuleSet:

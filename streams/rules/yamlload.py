@@ -83,19 +83,31 @@ def load_yaml_file(path: Path, limits: Limits) -> LoadedYaml:
         size = path.stat().st_size
     except OSError as exc:
         raise RuleFileError(0, f"cannot read file: {exc.strerror}") from None
+    _check_size(size, limits)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(0, f"cannot read file: {exc.strerror}") from None
+    return load_yaml_bytes(data, limits)
+
+
+def load_yaml_bytes(data: bytes, limits: Limits) -> LoadedYaml:
+    """Parse the bytes of one rule file (read once by the loader, so a whole set is one snapshot)."""
+    _check_size(len(data), limits)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(0, f"file is not UTF-8 ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
+    return load_yaml_text(text, limits)
+
+
+def _check_size(size: int, limits: Limits) -> None:
     if size > limits.max_rule_file_bytes:
         raise RuleFileError(
             0,
             f"file has {size} bytes, limit is {limits.max_rule_file_bytes}",
             "split it into several files or raise NEWSALERT_MAX_RULE_FILE_BYTES",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise RuleFileError(0, f"file is not UTF-8 ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
-    except OSError as exc:
-        raise RuleFileError(0, f"cannot read file: {exc.strerror}") from None
-    return load_yaml_text(text, limits)
 
 
 def _yaml_error(exc: MarkedYAMLError) -> RuleFileError:

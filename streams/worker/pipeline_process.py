@@ -53,9 +53,11 @@ def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
 def _child_init(lexicon_dir: Path, ruleset: RuleSet) -> None:
     """Runs once in the child when it starts: load the extractor (the slow part) and the rules."""
     global _child
+    from streams import logsafe
     from streams.extraction.extractor import Extractor
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
+    logsafe.install()  # the child logs with the same escaping as the worker (streams.logsafe)
     logging.basicConfig(level=logging.WARNING)
     _child = Pipeline(extractor=Extractor.from_settings(lexicon_dir=lexicon_dir), ruleset=ruleset)
 

@@ -30,12 +30,24 @@ TIMEOUT = kerr.KafkaTimeoutError("Unable to bootstrap from ['k1:9093']")
          ["KafkaConnectionError: Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"],
          "TLS handshake failed ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed)"),
         (KafkaSettings(bootstrap_servers="k1:9093"), [], "not reachable: KafkaTimeoutError: Unable to bootstrap"),
+        # issue 16 item 7: a SASL client on a listener without SASL was told to check its CA file
+        (SASL, ["<KafkaConnection node_id=bootstrap-0 ...>: SaslHandshake failed: IllegalSaslStateError",
+                "Bootstrap connection to bootstrap-0 failed: [Error 34] IllegalSaslStateError"],
+         "tried a SASL SCRAM-SHA-512 login as 'ops' without TLS; the broker answered the SASL handshake with "
+         "IllegalSaslStateError: this listener does not take SASL logins"),
+        (KafkaSettings(bootstrap_servers="k1:9093", security_protocol="SSL"),
+         ["Connection failed: KafkaConnectionError: Handshake failed: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF "
+          "occurred in violation of protocol (_ssl.c:1006)"],
+         "tried a TLS handshake; the broker closed the connection during the TLS handshake ([SSL: "
+         "UNEXPECTED_EOF_WHILE_READING]"),
     ],
 )
 def test_explain(settings: KafkaSettings, lines: list[str], expected: str) -> None:
     text = explain(settings, TIMEOUT, lines)
     assert text.startswith(f"Kafka at k1:9093 ({settings.security_protocol}): ")
     assert expected in text
+    if "IllegalSaslState" in expected or "UNEXPECTED_EOF" in expected:
+        assert "CA file" not in text
 
 
 def test_explain_bootstrap_records_and_restores_logging() -> None:

@@ -4,10 +4,13 @@ the command reading its input with streams.inputs (reading itself: tests/unit/te
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from kafka.errors import KafkaTimeoutError
 
 from streams.cli.main import cli
 from streams.delivery.publish import article_message, publish_items
@@ -64,6 +67,55 @@ def test_publish_items_sends_articles_counts_problems_and_names_failed_sends_by_
     assert report.failed == ["in.jsonl:3: RuntimeError: rejected"]
     assert not report.ok
     assert "published 1 article(s) to articles" in report.summary()
+
+
+class _SlowFuture:
+    """No answer within get()'s timeout; ``late`` makes the acknowledgement arrive just after."""
+
+    def __init__(self, late: bool) -> None:
+        self.late = late
+        self.is_done = False
+        self.exception: Exception | None = None
+        self.waited: list[float] = []
+
+    def get(self, timeout: float) -> None:
+        self.waited.append(timeout)
+        time.sleep(timeout)
+        self.is_done = self.late
+        raise KafkaTimeoutError("timed out")
+
+
+class OutageProducer(FakeProducer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.futures: list[Any] = []
+
+    def send(self, topic: str, *, key: bytes, value: bytes) -> Any:
+        self.sent.append((topic, key, value))
+        future: Any = _Future(None) if key == b"a" else _SlowFuture(late=key == b"c")
+        self.futures.append(future)
+        return future
+
+    def flush(self, timeout: float | None = None) -> None:
+        raise KafkaTimeoutError("flush timed out")
+
+
+def test_publish_items_has_one_deadline_and_lists_unacknowledged_lines() -> None:
+    """Issue 16 item 5: each message waited up to 60 s on its own, and a message acknowledged late
+    was reported as failed."""
+    producer = OutageProducer()
+    items: list[LocatedArticle | InputProblem] = [
+        LocatedArticle(f"in.jsonl:{n}", Article(id=i, text="T.")) for n, i in enumerate("abcd", start=1)
+    ]
+    started = time.monotonic()
+    report = publish_items(producer, "articles", items, delivery_timeout_s=0.5)
+    took = time.monotonic() - started
+    # the waits do not add up: about one deadline (+ grace) for all, not one per message
+    assert took < 0.5 + 1.0 + 0.5, took
+    assert report.sent == 2  # "a", and "c" whose acknowledgement came in late
+    assert report.unacknowledged == ["in.jsonl:2", "in.jsonl:4"]
+    assert report.failed == [] and not report.ok
+    assert "2 not acknowledged" in report.summary()
 
 
 @pytest.fixture()

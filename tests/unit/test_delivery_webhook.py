@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from streams.delivery.webhook import DeliveryFailed, StopRequested, WebhookConfig, WebhookSender, safe_url
+from streams.delivery.webhook import (
+    DeliveryFailed,
+    StopRequested,
+    WebhookConfig,
+    WebhookSender,
+    retry_after,
+    safe_url,
+)
 
 
 def test_backoff_doubles_and_is_capped() -> None:
@@ -25,7 +32,7 @@ def test_only_http_urls(url: str) -> None:
 
 def test_retries_then_fails_with_waits_in_between() -> None:
     waited: list[float] = []
-    sender = WebhookSender(WebhookConfig("http://127.0.0.1:1/x", retries=3, backoff_s=1, timeout_s=2),
+    sender = WebhookSender(WebhookConfig("http://127.0.0.1:1/x", retries=3, backoff_s=1, timeout_s=2, jitter=0),
                            sleep=waited.append)
     with pytest.raises(DeliveryFailed) as info:
         sender.deliver(b"{}")
@@ -95,3 +102,95 @@ def test_a_redirect_is_not_followed_and_names_the_location() -> None:
     assert seen == ["/hook"] * 3
     assert info.value.status == 301 and info.value.location == "http://elsewhere.example:8080/in"
     assert not info.value.permanent and "pw" not in info.value.reason and "token" not in info.value.reason
+
+
+# -- issue 15 item 7: jitter, Retry-After as an HTTP date, one connection for many alerts ----------
+
+
+def test_backoff_has_jitter_within_bounds() -> None:
+    cfg = WebhookConfig("https://hooks.example/x", backoff_s=1, max_backoff_s=8, jitter=0.5)
+    waits = [[cfg.jittered(k) for k in range(1, 6)] for _ in range(20)]
+    for run in waits:
+        for k, wait in enumerate(run, start=1):
+            assert 0.5 * cfg.delay(k) <= wait <= cfg.delay(k)
+    assert len({tuple(run) for run in waits}) == 20  # senders do not retry in step
+    assert cfg.jittered(3, rand=lambda: 1.0) == 2.0 and cfg.jittered(3, rand=lambda: 0.0) == 4.0
+    with pytest.raises(ValueError, match="jitter"):
+        WebhookConfig("https://hooks.example/x", jitter=1.5)
+
+
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 7, 3, 0, 0, tzinfo=UTC)
+    assert retry_after("7", lambda: now) == 7.0
+    assert retry_after("Mon, 07 Dec 2026 03:00:42 GMT", lambda: now) == 42.0
+    assert retry_after("Mon, 07 Dec 2026 02:59:00 GMT", lambda: now) == 0.0  # in the past: now
+    assert retry_after("Tue, 08 Dec 2026 03:00:00 GMT", lambda: now) == 300.0  # capped
+    assert retry_after("Mon, 07 Dec 2026 03:00:42 -0000", lambda: now) == 42.0
+    for junk in (None, "", "soon", "-5", "1.5"):
+        assert retry_after(junk, lambda: now) is None
+
+
+class _Hook:
+    """A keep-alive HTTP/1.1 webhook on 127.0.0.1 that answers from ``plan`` (the last repeats) and
+    records the client's port of every request."""
+
+    def __init__(self, plan: list[tuple[int, dict[str, str]]]) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.plan = plan
+        self.ports: list[int] = []
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                hook.ports.append(self.client_address[1])
+                code, headers = hook.plan[min(len(hook.ports), len(hook.plan)) - 1]
+                self.send_response(code)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_one_connection_is_reused_for_many_alerts() -> None:
+    hook = _Hook([(200, {})])
+    try:
+        with WebhookSender(WebhookConfig(hook.url)) as sender:
+            for i in range(5):
+                assert sender.deliver(b"{}", alert_id=f"a{i}", revision=1).status == 200
+    finally:
+        hook.close()
+    assert len(hook.ports) == 5 and len(set(hook.ports)) == 1  # urllib opened one connection per alert
+
+
+def test_a_retry_after_date_is_honoured() -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    when = format_datetime(datetime.now(tz=UTC) + timedelta(seconds=30), usegmt=True)
+    hook = _Hook([(503, {"Retry-After": when}), (200, {})])
+    waited: list[float] = []
+    try:
+        with WebhookSender(WebhookConfig(hook.url, retries=2, backoff_s=0.01), sleep=waited.append) as sender:
+            assert sender.deliver(b"{}").attempts == 2
+    finally:
+        hook.close()
+    assert 28 <= sum(waited) <= 30.5  # the date, not the 0.01 s backoff

@@ -108,3 +108,21 @@ def test_backtest_scores_rules_and_tags(tmp_path: Path) -> None:
     verbose = CliRunner().invoke(rules, ["backtest", str(corpus), "--labels", str(labels), "--rules", str(d),
                                          "--lexicon", str(lexicon), "-v"])
     assert "false positives: c" in verbose.output and "false negatives: d" in verbose.output
+
+
+def test_check_refuses_topic_names_kafka_would_refuse(tmp_path: Path) -> None:
+    """Issue 16 item 3: `rules check` passed topics that the broker then refused at reload time."""
+    d = tmp_path / "rules"
+    d.mkdir()
+    base = "id: {id}\ntitle: t\nseverity: low\ntags: [a]\ntopics: [{topics}]\nmatch: {{concept: kill}}\n"
+    (d / "a.yaml").write_text(base.format(id="dots", topics="'..'"))
+    (d / "b.yaml").write_text(base.format(id="internal", topics="__consumer_offsets"))
+    (d / "c.yaml").write_text(base.format(id="collide", topics="alerts.urgent, alerts_urgent"))
+    (d / "d.yaml").write_text(base.format(id="fine", topics="alerts.fine-1"))
+    result = CliRunner().invoke(rules, ["check", str(d)])
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "a.yaml:5: topic name '..' is not allowed by Kafka" in out
+    assert "b.yaml:5: topic name '__consumer_offsets' starts with '__'" in out
+    assert "c.yaml:5: topic 'alerts_urgent' collides with topic 'alerts.urgent'" in out
+    assert "d.yaml" not in out

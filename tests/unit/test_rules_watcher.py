@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from streams.rules import RuleError, RuleSet, RuleWatcher, load_ruleset
+from streams.rules.watcher import ReloadRetry
 
 RULE = """\
 id: {id}
@@ -59,7 +60,7 @@ def recorder() -> Recorder:
 
 
 def start(directory: Path, rec: Recorder) -> RuleWatcher:
-    w = RuleWatcher(directory, rec.on_change, rec.on_error, debounce_ms=50, rescan_s=0.5)
+    w = RuleWatcher(directory, rec.on_change, rec.on_error, debounce_ms=50, rescan_s=0.5, settle_s=0.2)
     w.start()
     return w
 
@@ -174,3 +175,71 @@ def test_stop_ends_thread(plain_dir: Path, recorder: Recorder) -> None:
     assert thread is not None and thread.is_alive()
     w.stop()
     assert not thread.is_alive()
+
+
+class FailingApply(Recorder):
+    """on_change raises the first ``failures`` times, as the worker's does while the broker is down."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.left = failures
+        self.attempts = 0
+
+    def on_change(self, rs: RuleSet) -> None:
+        with self.cond:
+            self.attempts += 1
+            self.cond.notify_all()
+            if self.left > 0:
+                self.left -= 1
+                raise ConnectionError("KafkaUnavailable: no broker")
+        super().on_change(rs)
+
+
+def test_set_that_cannot_be_applied_is_a_failure_and_is_retried(plain_dir: Path) -> None:
+    """Issue 16 item 3: the watcher recorded the new version although applying it raised, and
+    never tried again; the new rule never ran and nothing said it failed."""
+    rec = FailingApply(failures=2)
+    w = RuleWatcher(plain_dir, rec.on_change, rec.on_error, debounce_ms=50, rescan_s=0.5, settle_s=0.1,
+                    retry=ReloadRetry(initial_s=0.3, max_s=1.0, jitter=0.0))
+    w.start()
+    old = w.version
+    try:
+        (plain_dir / "c.yaml").write_text(rule_text("rule-c", "drone"))
+        assert rec.wait_for(lambda: len(rec.errors) == 1)
+        err = rec.errors[0][0]
+        assert "could not be applied: ConnectionError: KafkaUnavailable" in err.message
+        assert w.version == old and w.failures == 1  # not in force, and counted
+        # retried with backoff (0.3 s, 0.6 s) until it applies; then it is the version in force
+        assert rec.wait_for(lambda: len(rec.changes) == 1, timeout=10)
+        assert rec.attempts == 3 and len(rec.errors) == 2
+        assert rec.changes[0].rule_ids == ("rule-a", "rule-b", "rule-c")
+        assert w.version == rec.changes[0].version and w.retry.attempts == 0
+    finally:
+        w.stop()
+
+
+def test_backoff_grows_with_jitter_and_cap() -> None:
+    retry = ReloadRetry(initial_s=1.0, max_s=8.0, jitter=0.25)
+    delays = []
+    for n in range(1, 7):
+        retry.attempts = n
+        delays.append(retry.next_delay())
+    for d, base in zip(delays, [1, 2, 4, 8, 8, 8], strict=True):
+        assert 0.75 * base <= d <= base
+
+
+def test_files_copied_one_by_one_are_applied_as_one_set(plain_dir: Path, recorder: Recorder) -> None:
+    """Issue 16 item 3: a half-copied directory must not run; the set is read once it settled."""
+    w = RuleWatcher(plain_dir, recorder.on_change, recorder.on_error, debounce_ms=50, rescan_s=0.5, settle_s=0.8)
+    w.start()
+    try:
+        (plain_dir / "a.yaml").write_text(rule_text("rule-a", "attack"))
+        time.sleep(0.4)  # the copy goes on: longer than the debounce
+        (plain_dir / "c.yaml").write_text(rule_text("rule-c", "drone"))
+        assert recorder.wait_for(lambda: len(recorder.changes) >= 1)
+        time.sleep(1.5)
+        assert len(recorder.changes) == 1, [rs.rule_ids for rs in recorder.changes]
+        assert recorder.changes[0].rule_ids == ("rule-a", "rule-b", "rule-c")
+        assert recorder.changes[0].rule("rule-a").match.concepts == frozenset({"attack"})  # type: ignore[union-attr]
+    finally:
+        w.stop()
