@@ -84,8 +84,11 @@ def test_on_change_failing_counts_as_a_failure_and_is_retried(rules_dir: Path) -
     (rules_dir / "a.yaml").write_text(rule_text("rule-a", "attack"))
     assert watcher.check_now() is False
     assert watcher.version == before and watcher.failing and watcher.failures == 1
-    assert watcher.check_now() is False  # same files: tried again, not skipped as already seen
-    assert len(calls) == 2 and calls[0] != before
+    assert watcher.check_now() is False  # same files, no retry due yet: not applied again at once
+    assert len(calls) == 1
+    assert watcher.check_now(retrying=True) is False  # the retry timer tries the same files again
+    assert len(calls) == 2 and calls[0] != before and watcher.failures == 2
+    watcher.retry.cancel()
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not on PATH (apt install prometheus)")
