@@ -42,8 +42,8 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
             continue
         try:
             result = pipeline.process(item)
-            if not result.extraction.supported:
-                click.echo(f"{item.id}: unsupported language '{result.extraction.language}', not evaluated", err=True)
+            if not result.supported:
+                click.echo(f"{item.id}: unsupported language '{result.language}', not evaluated", err=True)
                 continue
             alerts = result.standalone_alerts()
         except Exception as exc:  # noqa: BLE001 - one article's failure is reported, the rest go on

@@ -35,7 +35,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
 
     from streams.delivery.topics import ensure_topics
     from streams.metrics import Unhealthy, install_faust_sensors, start_http_server
-    from streams.pipeline import Pipeline
+    from streams.pipeline import ArticlePipeline, Pipeline
     from streams.rules import RuleSetError, RuleWatcher
     from streams.worker.app import build_app
     from streams.worker.pipeline_process import PipelineProcess
@@ -44,7 +44,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                                  topic_partitions=partitions)
     if no_reload:
         settings = settings.replace(reload_rules=False)
-    pipeline: Pipeline | PipelineProcess
+    pipeline: ArticlePipeline
     try:
         if settings.pipeline_process:
             pipeline = PipelineProcess.start(settings.rules_dir, settings.limits)
@@ -77,5 +77,4 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         if watcher is not None:
             watcher.stop()
         server.shutdown()
-        if isinstance(pipeline, PipelineProcess):
-            pipeline.close()
+        pipeline.close()
