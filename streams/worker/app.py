@@ -8,7 +8,7 @@ How an article becomes an alert (one module each, in this package):
                         └─▶ newsalert-matches  match_envelope.py (keyed by rule + suppression key)
                                  │
                                  ▼
-                          [suppress_matches]  match_suppressor.py, Table "suppression" (changelog)
+                          [suppress_matches]  match_suppressor.py, Tables "suppression", "suppression-articles"
                                  │            state_expiry.py (timer: expired events leave)
                                  └─▶ alerts (+ per-rule / per-severity topics), keyed by the key
 
@@ -102,16 +102,20 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
     matches_topic = app.topic(settings.matches_topic, key_type=str, value_type=bytes,
                               key_serializer="raw", value_serializer="raw",
                               partitions=settings.topic_partitions, internal=True)
-    # JSON keys: they come back from the changelog as the same str they were written with
-    table = app.Table("suppression", default=None, partitions=settings.topic_partitions,
-                      schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"))
+    # JSON keys: they come back from the changelog as the same str they were written with. Events
+    # (rewritten on every update) and the articles each has counted (written once) are two tables,
+    # so that an update does not rewrite the article ids (streams.alerts.suppression).
+    events = app.Table("suppression", default=None, partitions=settings.topic_partitions,
+                       schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"))
+    seen = app.Table("suppression-articles", default=None, partitions=settings.topic_partitions,
+                     schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"))
 
     send = FaustSend(app, {settings.matches_topic: matches_topic})
     dead_letters = DeadLetters(send, settings.dlq_topic, runtime.name, metrics)
     articles = ArticleBatchStage(pipeline=pipeline, send=send, dead_letters=dead_letters,
                                  failures=runtime.failures, metrics=metrics, matches_topic=settings.matches_topic,
                                  limits=settings.limits, batches_in_flight=settings.batches_in_flight)
-    suppressor = MatchSuppressor(table=FaustSuppressionTable(table), send=send, dead_letters=dead_letters,
+    suppressor = MatchSuppressor(table=FaustSuppressionTable(events, seen), send=send, dead_letters=dead_letters,
                                  failures=runtime.failures, metrics=metrics, alerts_topic=settings.alerts_topic,
                                  severity_topics=runtime.severity_topics, pipeline_version=PIPELINE_VERSION,
                                  generation=lambda: app.consumer_generation_id)
@@ -136,7 +140,7 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
                 await finish_even_if_cancelled(suppressor.handle(events, stream.ack))
 
     expiry = StateExpiry(
-        TablePruner(table, settings.topic_partitions, settings.suppression_grace_s), metrics,
+        TablePruner([events, seen], settings.topic_partitions, settings.suppression_grace_s), metrics,
         busy=lambda: bool(app.rebalancing or app.in_recovery),
         owned=lambda: {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == settings.matches_topic},
         rule_windows=lambda: {rule.id: rule.window_seconds for rule in pipeline.ruleset.rules})

@@ -23,7 +23,7 @@ from streams.models import Article, ArticleError, ArticleRef
 from streams.pipeline import ArticlePipeline, Result
 from streams.worker.dead_letters import DeadLetters, where
 from streams.worker.failures import RecordFailures
-from streams.worker.match_envelope import MatchEnvelope
+from streams.worker.match_envelope import MatchEnvelope, content_hash
 from streams.worker.messages import SourceRecord, check_record_time, decode_article, source_record
 from streams.worker.sending import Send
 
@@ -122,4 +122,5 @@ class ArticleBatchStage:
         """The matches-topic messages (key, value) of one article, all built before any is sent."""
         ref = ArticleRef.of(article, result.language)
         event_time = result.event_time(fallback=record.timestamp)
-        return [MatchEnvelope(match, ref, event_time).encode() for match in result.matches]
+        content = content_hash(article)
+        return [MatchEnvelope(match, ref, event_time, content).encode() for match in result.matches]

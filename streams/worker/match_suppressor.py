@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from streams.alerts.suppression import Suppressor
+from streams.alerts.suppression import ARTICLE_KEY_PREFIX, Suppressor
 from streams.delivery.routing import message_key, topics_for
 from streams.metrics import Metrics
 from streams.models import Alert, Match
@@ -45,19 +45,26 @@ class SuppressionTable(Protocol):
 
 
 class FaustSuppressionTable:
-    """``SuppressionTable`` over the worker's Faust table. The table's own ``__setitem__`` takes
-    the partition from the current stream event; in a batch that is not this key's match, so
-    store and changelog are written explicitly."""
+    """``SuppressionTable`` over the worker's two Faust tables: ``events`` (one SuppressionEntry per
+    event, rewritten on every update) and ``articles`` (the ArticleSeen markers, written once per
+    article; their keys start with ``suppression.ARTICLE_KEY_PREFIX``). The table's own
+    ``__setitem__`` takes the partition from the current stream event; in a batch that is not this
+    key's match, so store and changelog are written explicitly."""
 
-    def __init__(self, table: Any) -> None:
-        self.table = table
+    def __init__(self, events: Any, articles: Any) -> None:
+        self.events = events
+        self.articles = articles
+
+    def _table(self, key: str) -> Any:
+        return self.articles if key.startswith(ARTICLE_KEY_PREFIX) else self.events
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.table.get(key, default)
+        return self._table(key).get(key, default)
 
     def write(self, partition: int, key: str, entry: Any) -> None:
-        self.table.data[key] = entry
-        self.table.send_changelog(partition, key, entry)
+        table = self._table(key)
+        table.data[key] = entry
+        table.send_changelog(partition, key, entry)
 
 
 class StagedState(dict[str, Any]):
@@ -105,7 +112,7 @@ class MatchSuppressor:
         envelope = MatchEnvelope.decode(value)
         staged = StagedState(batch)
         outcome = Suppressor(staged, self.pipeline_version).observe(envelope.match, envelope.article,
-                                                                    envelope.event_time)
+                                                                    envelope.event_time, envelope.content)
         alert = outcome.alert
         if alert is None:
             return Decision(staged, envelope.match)

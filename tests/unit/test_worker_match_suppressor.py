@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+from streams.alerts.suppression import ARTICLE_KEY_PREFIX, article_key
 from streams.models import ArticleRef, Match
 from streams.worker.dead_letters import DeadLetters
 from streams.worker.failures import RecordFailures
@@ -62,8 +63,13 @@ def test_two_articles_of_one_event_in_one_batch_give_new_then_update_and_one_sta
     assert got[1]["facts"]["killed"]["value"] == 7
     assert alerts(send, "alerts.high") == got
     assert [s.key for s in send.sent] == [b"kharkiv"] * 4
-    [(partition, key, entry)] = table.changelog
+    written = [c for c in table.changelog if not c[1].startswith(ARTICLE_KEY_PREFIX)]
+    markers = [c for c in table.changelog if c[1].startswith(ARTICLE_KEY_PREFIX)]
+    [(partition, key, entry)] = written  # one write per key per batch
     assert (partition, key) == (1, "r1|kharkiv") and entry["revision"] == 2
+    assert "a1" not in json.dumps(entry["facts"]) and "article_ids" not in entry
+    assert sorted(k for _, k, _ in markers) == [article_key("r1|kharkiv", "a1"), article_key("r1|kharkiv", "a2")]
+    assert {p for p, _, _ in markers} == {1}
     assert acks.events == events
     assert registry.get_sample_value("newsalert_alerts_total", {"rule": "r1", "severity": "high", "status": "update"}) == 1
 
@@ -117,3 +123,21 @@ def test_staged_state_reads_through_and_keeps_writes() -> None:
     one = StagedState(batch)
     one["b"] = 2
     assert one.get("a") == 1 and one.get("b") == 2 and batch.get("b") is None and table.data == {"a": 1}
+
+
+def test_an_article_published_again_with_a_higher_toll_gives_an_update_and_a_repeat_gives_nothing() -> None:
+    send, table, acks = RecordingSend(), MemoryTable(), Acks()
+    s, _ = suppressor(send, table)
+    ref = ArticleRef(id="a1", language="en")
+
+    def publish(killed: int, content: str, offset: int) -> None:
+        _, value = MatchEnvelope(match(article_id="a1", killed=killed), ref, T0, content).encode()
+        asyncio.run(s.handle([event(value, topic="matches", offset=offset)], acks))
+
+    publish(4, "first text", 0)
+    publish(4, "first text", 1)  # redelivered
+    publish(40, "updated text", 2)
+    publish(40, "updated text", 3)  # the update redelivered
+    got = alerts(send)
+    assert [(a["status"], a["revision"], a["corroboration"], a["facts"]["killed"]["value"]) for a in got] == [
+        ("new", 1, 1, 4), ("update", 2, 1, 40)]

@@ -77,3 +77,13 @@ def test_runtime_output_topics_and_a_rejected_reload() -> None:
     runtime.on_rules_error(["bad rule"])
     assert registry.get_sample_value("newsalert_rules_reloads_total", {"result": "failure"}) == 1
     assert runtime.crashes.health() is True and runtime.ready is False
+
+
+def test_the_content_hash_tells_an_edited_article_from_a_repeat() -> None:
+    from streams.models import Article
+    from streams.worker.match_envelope import content_hash
+
+    a = Article(id="x", text="Four were killed.", title="Attack")
+    assert content_hash(a) == content_hash(Article(id="y", text="Four were killed.", title="Attack"))
+    assert content_hash(a) != content_hash(Article(id="x", text="Forty were killed.", title="Attack"))
+    assert content_hash(a) != content_hash(Article(id="x", text="Four were killed.", title="Attack 2"))
