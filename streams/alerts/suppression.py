@@ -155,7 +155,7 @@ class Suppressor:
         entry.window_seconds = window
         entry.first_seen = min(entry.first_seen, event_time)
         entry.last_seen = max(entry.last_seen, event_time)
-        facts, _ = merge_facts(entry.facts, match.facts)
+        facts = merge_facts(entry.facts, match.facts)
         changed = facts != entry.facts
         entry.facts = facts
         if counted and seen is not None:

@@ -20,13 +20,10 @@ def topics_for(
     *,
     default_topic: str,
     severity_topics: Mapping[str, str],
-    rule_topics: Mapping[str, list[str]],
 ) -> list[str]:
     """The default topic, then the topic for the alert's exact severity (if configured), then the
-    topics configured for its rule id, then the rule's own ``topics`` (``alert.topics``); each once,
-    in that order. Empty names are skipped."""
+    rule's own ``topics`` (``alert.topics``); each once, in that order. Empty names are skipped."""
     names = [default_topic, severity_topics.get(alert.severity, "")]
-    names.extend(rule_topics.get(alert.rule_id, []))
     names.extend(alert.topics)
     return [n for n in dict.fromkeys(names) if n]
 

@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -59,7 +59,6 @@ class LanguagePipeline:
     frames: FrameBuilder
     model: Any | None = None
     model_name: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 class Extractor:

@@ -42,6 +42,7 @@ from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
 from streams.rules.presearch import clauses_of
 from streams.rules.template import Template, TemplateError
+from streams.rules.yamlload import line_in
 
 OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
              "concept", "entity", "count", "regex", "frame")
@@ -60,12 +61,7 @@ class Located:
     lines: Mapping[Path_, int]
 
     def line_of(self, path: Path_) -> int:
-        p = tuple(path)
-        while p:
-            if p in self.lines:
-                return self.lines[p]
-            p = p[:-1]
-        return 1
+        return line_in(self.lines, path)
 
 
 @dataclass

@@ -117,8 +117,7 @@ class MatchSuppressor:
         if alert is None:
             return Decision(staged, envelope.match)
         body = json.dumps(alert.to_dict(), ensure_ascii=False).encode()
-        names = topics_for(alert, default_topic=self.alerts_topic, severity_topics=self.severity_topics,
-                           rule_topics={})
+        names = topics_for(alert, default_topic=self.alerts_topic, severity_topics=self.severity_topics)
         return Decision(staged, envelope.match, alert, body, tuple(names))
 
     async def handle(self, events: Sequence[Any], ack: Callable[[Any], Awaitable[Any]]) -> None:
