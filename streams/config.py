@@ -9,9 +9,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
+from streams.envparse import SettingsError, parse_value
 from streams.kafka.settings import KafkaSettings
+
+__all__ = ["Limits", "Settings", "SettingsError", "env_name"]
 
 
 def _default_rules_dir() -> Path:
@@ -70,23 +73,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Every field ``name`` is read from ``NEWSALERT_<NAME>`` (Limits' fields too), parsed by its
+        type (streams.envparse: a bad value raises SettingsError naming the variable); explicit
+        non-None ``overrides`` win. A new setting is one new field."""
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name in ("kafka", "limits"):
-                continue
-            raw = env.get(f"NEWSALERT_{f.name.upper()}")
-            if raw is None:
-                continue
-            values[f.name] = _convert(f.type, raw)
-        limits = Limits(
-            **{
-                f.name: int(env[f"NEWSALERT_{f.name.upper()}"])
-                for f in fields(Limits)
-                if f"NEWSALERT_{f.name.upper()}" in env
-            }
-        )
-        values["limits"] = limits
+        values: dict[str, Any] = {name: value for name, value in _read(cls, env).items()
+                                  if name not in ("kafka", "limits")}
+        values["limits"] = Limits(**_read(Limits, env))
         values["kafka"] = KafkaSettings.from_env(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -99,14 +92,18 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _convert(type_name: Any, raw: str) -> Any:
-    t = str(type_name)
-    if "int" in t:
-        return int(raw)
-    if "float" in t:
-        return float(raw)
-    if "bool" in t:
-        return raw.lower() not in ("0", "false", "no", "off")
-    if "Path" in t:
-        return Path(raw)
-    return raw
+def env_name(field_name: str) -> str:
+    """The environment variable of a Settings or Limits field."""
+    return f"NEWSALERT_{field_name.upper()}"
+
+
+def _read(cls: type, env: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of the dataclass ``cls`` that are set in ``env``, parsed by their types."""
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        raw = env.get(env_name(f.name))
+        if raw is None or hints[f.name] in (KafkaSettings, Limits):
+            continue
+        values[f.name] = parse_value(env_name(f.name), raw, hints[f.name])
+    return values
