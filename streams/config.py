@@ -65,6 +65,12 @@ class Settings:
     # liveness (/healthz) fails when one agent crashed this many times within this many seconds
     agent_crash_limit: int = 3
     agent_crash_window_s: float = 300.0
+    # extra alert topics per severity: "high=alerts.high,critical=alerts.critical"
+    severity_topics: str = ""
+    # extraction: spaCy NER models merged with the gazetteer, and trusting the article's language
+    ner_model_de: str = ""
+    ner_model_en: str = ""
+    trust_language_field: bool = False
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
@@ -82,7 +88,22 @@ class Settings:
         values["limits"] = Limits(**_read(Limits, env))
         values["kafka"] = KafkaSettings.from_env(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        settings = cls(**values)
+        try:
+            settings.severity_topic_map()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        return settings
+
+    def severity_topic_map(self) -> dict[str, str]:
+        """severity -> topic, from ``severity_topics``; ValueError names a bad item or severity."""
+        from streams.delivery.routing import severity_topics_of
+
+        return severity_topics_of(self.severity_topics)
+
+    def ner_models(self) -> dict[str, str]:
+        """language -> spaCy NER model package or path, for the languages that have one."""
+        return {lang: name for lang, name in (("de", self.ner_model_de), ("en", self.ner_model_en)) if name}
 
     def __post_init__(self) -> None:
         if not self.matches_topic:  # one internal topic per consumer group, never shared by accident
@@ -105,5 +126,7 @@ def _read(cls: type, env: Mapping[str, str]) -> dict[str, Any]:
         raw = env.get(env_name(f.name))
         if raw is None or hints[f.name] in (KafkaSettings, Limits):
             continue
+        if not raw.strip() and hints[f.name] is not str:
+            continue  # set but empty: the default
         values[f.name] = parse_value(env_name(f.name), raw, hints[f.name])
     return values

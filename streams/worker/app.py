@@ -30,7 +30,6 @@ from prometheus_client import CollectorRegistry
 from streams import __version__
 from streams.alerts.expiry import TablePruner
 from streams.config import Settings
-from streams.delivery.routing import severity_topics_from_env
 from streams.metrics import Metrics, install_lag_timer
 from streams.pipeline import PIPELINE_VERSION, ArticlePipeline
 from streams.worker.article_batches import ArticleBatchStage, Prepared
@@ -93,7 +92,7 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
     )
     metrics = Metrics(registry)
     metrics.build_info(__version__)
-    runtime = WorkerRuntime(settings, pipeline, metrics, severity_topics_from_env())
+    runtime = WorkerRuntime(settings, pipeline, metrics, settings.severity_topic_map())
     ruleset = pipeline.ruleset
     metrics.rules_loaded(len(ruleset.rules), ruleset.version, len({r.file for r in ruleset.rules}))
 

@@ -65,3 +65,22 @@ def test_every_setting_is_documented() -> None:
             documented |= {base.rsplit("_", 2)[0] + n for n in names if n.startswith("_")}
     wanted = {env_name(f.name) for cls in (Settings, Limits) for f in fields(cls) if f.name not in ("kafka", "limits")}
     assert wanted <= documented, sorted(wanted - documented)
+
+
+def test_severity_topics_and_extraction_settings_come_from_settings() -> None:
+    s = Settings.from_env({"NEWSALERT_SEVERITY_TOPICS": "high=alerts.high", "NEWSALERT_NER_MODEL_DE": "de_core",
+                           "NEWSALERT_TRUST_LANGUAGE_FIELD": "yes", "NEWSALERT_BATCH_SIZE": ""})
+    assert s.severity_topic_map() == {"high": "alerts.high"}
+    assert s.ner_models() == {"de": "de_core"} and s.trust_language_field is True
+    assert s.batch_size == 16  # set but empty: the default
+    with pytest.raises(SettingsError, match="NEWSALERT_SEVERITY_TOPICS"):
+        Settings.from_env({"NEWSALERT_SEVERITY_TOPICS": "urgent=alerts.urgent"})
+
+
+def test_no_module_reads_the_settings_environment_itself() -> None:
+    """NEWSALERT_* settings are read in streams/config.py and streams/kafka/settings.py only (the
+    local development broker's own options and forward's webhook secret aside)."""
+    allowed = {"config.py", "settings.py", "local.py", "broker_cmd.py", "demo_cmd.py", "forward_cmd.py", "clients.py"}
+    readers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "streams").rglob("*.py")
+               if "os.environ" in p.read_text(encoding="utf-8") and p.name not in allowed]
+    assert readers == []
