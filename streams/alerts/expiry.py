@@ -45,7 +45,8 @@ events it would still update).
 
 The ``ArticleSeen`` markers of an event (``suppression.article_key``) go with it: a marker whose
 event is gone, or whose event key now holds another event (a later window), is dropped in the same
-pass. Values that are not a ``SuppressionEntry`` (not written by this version) are kept, untouched.
+pass. Values that are not a ``SuppressionEntry`` (written by a development version, or corrupt)
+are dropped too: the Suppressor does not read them either.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def expired_keys(entries: Iterable[tuple[str, int, Any]], *, grace: float, wall:
     """
     events: list[tuple[str, int, SuppressionEntry]] = []
     markers: list[tuple[str, int, ArticleSeen | None, str]] = []
+    unreadable: list[tuple[str, int]] = []
     for key, partition, value in entries:
         parent = _event_key(key)
         if parent is not None:
@@ -120,6 +122,8 @@ def expired_keys(entries: Iterable[tuple[str, int, Any]], *, grace: float, wall:
             entry = _entry(value)
             if entry is not None:
                 events.append((key, partition, entry))
+            else:
+                unreadable.append((key, partition))
     marks = watermarks(((p, e) for _, p, e in events), wall)
     out = []
     alive: dict[str, str] = {}
@@ -132,7 +136,7 @@ def expired_keys(entries: Iterable[tuple[str, int, Any]], *, grace: float, wall:
     for key, partition, seen, parent in markers:
         if seen is None or alive.get(parent) != seen.event:
             out.append((key, partition))
-    return out
+    return out + unreadable  # no version reads them: the Suppressor starts such an event again
 
 
 def partition_for_key(key: str, partitions: int) -> int:

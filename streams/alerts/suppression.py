@@ -138,8 +138,7 @@ class Suppressor:
     def observe(self, match: Match, article: ArticleRef, event_time: float, content: str = "") -> Outcome:
         """``content``: hash of the article's content (``MatchEnvelope.content``); "" when unknown."""
         key = state_key(match)
-        raw = self.state.get(key)
-        entry = SuppressionEntry.from_json(raw) if raw is not None else None
+        entry = _read(SuppressionEntry, self.state.get(key))
         window = match.window_seconds
         # window 0 with a key: the event never expires (one alert per key, then updates)
         if entry is None or (window > 0 and event_time >= entry.window_start + window):
@@ -147,8 +146,7 @@ class Suppressor:
                                      window_start=event_time, window_seconds=window,
                                      keyed=bool(match.suppression_key), first_seen=event_time, last_seen=event_time)
         marker = article_key(key, article.id)
-        seen_raw = self.state.get(marker)
-        seen = ArticleSeen.from_json(seen_raw) if seen_raw is not None else None
+        seen = _read(ArticleSeen, self.state.get(marker))
         counted = seen is not None and seen.event == entry.alert_id
         if counted and seen is not None and seen.content == content:
             return Outcome(None, "duplicate_article")
@@ -234,6 +232,18 @@ def standalone_alert(match: Match, article: ArticleRef, event_time: float | None
         stamp = iso(now)
         alert = replace(alert, first_seen=stamp, last_seen=stamp, detected_at=stamp)
     return alert
+
+
+def _read(cls: Any, raw: Any) -> Any:
+    """``cls.from_json(raw)``, or None when there is no value or one this version cannot read (a
+    development version's state, or a corrupt value): such an event starts again, it does not
+    make every later match of its key fail."""
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        return cls.from_json(raw)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _number(value: Any) -> float:

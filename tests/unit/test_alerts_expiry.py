@@ -86,10 +86,10 @@ def test_each_partition_expires_by_its_own_watermark() -> None:
         ("r|old-1", 1, _json(T0)),
         ("r|new-1", 1, _json(T0 + 3 * DAY)),  # partition 1 has moved on, partition 0 has not
         ("r|future", 1, _json(WALL + 10 * DAY)),
-        ("r|bad", 1, {"window_start": "x"}),  # not an entry of this version: kept
+        ("r|bad", 1, {"window_start": "x"}),  # no version reads it: dropped
     ]
     doomed = expired_keys(entries, grace=HOUR, wall=WALL, rule_windows={})
-    assert doomed == [("r|old-1", 1)]
+    assert doomed == [("r|old-1", 1), ("r|bad", 1)]
 
 
 def test_a_bogus_future_date_does_not_expire_the_partition() -> None:

@@ -141,3 +141,11 @@ def test_the_state_is_typed_json_without_article_ids_beyond_the_alerts_reference
     assert [(a.id, a.title) for a in last.alert.articles] == [(f"a{i}", f"t{i}") for i in range(15, 40)]
     assert ArticleSeen.from_json(state[article_key(key, "a1")]) == ArticleSeen(
         entry.alert_id, "c1", ArticleRef("a1", title="t1"), "a0")
+
+
+def test_an_entry_this_version_cannot_read_starts_its_event_again_instead_of_failing() -> None:
+    key = "civilian-casualties|civilian-casualties:city:UA-Kharkiv"
+    state: dict = {key: {"alert_id": "x", "article_ids": ["a0"], "window_start": 1000.0}}
+    outcome = Suppressor(state, "test").observe(_match(4, "a1"), ArticleRef("a1"), 1000.0, content="c")
+    assert outcome.alert is not None and outcome.alert.status == "new"
+    assert SuppressionEntry.from_json(state[key]).corroboration == 1
