@@ -33,7 +33,6 @@ replay of the same input produces byte-identical alerts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -58,16 +57,20 @@ def state_key(match: Match) -> str:
 
 
 def article_key(event_key: str, article_id: str) -> str:
-    """State key of the ArticleSeen marker of ``article_id`` in the event ``event_key``."""
-    return ARTICLE_KEY_PREFIX + json.dumps([event_key, article_id], ensure_ascii=False)
+    """State key of the ArticleSeen marker of ``article_id`` in the event ``event_key``:
+    ``~<length of the event key>:<event key><article id>`` (unambiguous for any strings)."""
+    return f"{ARTICLE_KEY_PREFIX}{len(event_key)}:{event_key}{article_id}"
 
 
 def event_key_of(key: str) -> str | None:
-    """The event key a marker key belongs to; None when ``key`` is an event key itself."""
+    """The event key a marker key belongs to; None when ``key`` is an event key itself.
+    Raises ValueError on a marker key this version did not write."""
     if not key.startswith(ARTICLE_KEY_PREFIX):
         return None
-    event, _ = json.loads(key[len(ARTICLE_KEY_PREFIX):])
-    return str(event)
+    length, sep, rest = key[len(ARTICLE_KEY_PREFIX):].partition(":")
+    if not sep or not length.isdigit() or int(length) > len(rest):
+        raise ValueError(f"not a marker key: {key[:80]!r}")
+    return rest[:int(length)]
 
 
 @dataclass

@@ -59,7 +59,9 @@ class FaustSuppressionTable:
         return self.articles if key.startswith(ARTICLE_KEY_PREFIX) else self.events
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._table(key).get(key, default)
+        # the store itself, as write() does: Table.get would also run Faust's sensors on every
+        # read, and an alert reads up to 25 article markers
+        return self._table(key).data.get(key, default)
 
     def write(self, partition: int, key: str, entry: Any) -> None:
         table = self._table(key)

@@ -149,3 +149,12 @@ def test_an_entry_this_version_cannot_read_starts_its_event_again_instead_of_fai
     outcome = Suppressor(state, "test").observe(_match(4, "a1"), ArticleRef("a1"), 1000.0, content="c")
     assert outcome.alert is not None and outcome.alert.status == "new"
     assert SuppressionEntry.from_json(state[key]).corroboration == 1
+
+
+def test_marker_keys_name_their_event_unambiguously() -> None:
+    from streams.alerts.suppression import event_key_of
+
+    for event, article in [("r|k", "a1"), ("r|k:1", "2"), ("r|k", ":12"), ("r|", ""), ("r|ü~", "~5:x")]:
+        assert event_key_of(article_key(event, article)) == event
+    assert article_key("r|k:1", "2") != article_key("r|k", ":12")
+    assert event_key_of("r|k") is None
