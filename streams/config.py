@@ -9,9 +9,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
+from streams.envparse import SettingsError, parse_value
 from streams.kafka.settings import KafkaSettings
+
+__all__ = ["Limits", "Settings", "SettingsError", "env_name"]
 
 
 def _default_rules_dir() -> Path:
@@ -74,6 +77,12 @@ class Settings:
     publish_delivery_timeout_s: float = 120.0
     # worker log: a repeated Kafka client error (broker outage) is written once per interval, with a count
     log_repeat_interval_s: float = 10.0
+    # extra alert topics per severity: "high=alerts.high,critical=alerts.critical"
+    severity_topics: str = ""
+    # extraction: spaCy NER models merged with the gazetteer, and trusting the article's language
+    ner_model_de: str = ""
+    ner_model_en: str = ""
+    trust_language_field: bool = False
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
@@ -85,26 +94,31 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Every field ``name`` is read from ``NEWSALERT_<NAME>`` (Limits' fields too), parsed by its
+        type (streams.envparse: a bad value raises SettingsError naming the variable); explicit
+        non-None ``overrides`` win. A new setting is one new field."""
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name in ("kafka", "limits"):
-                continue
-            raw = env.get(f"NEWSALERT_{f.name.upper()}")
-            if raw is None:
-                continue
-            values[f.name] = _convert(f.type, raw)
-        limits = Limits(
-            **{
-                f.name: int(env[f"NEWSALERT_{f.name.upper()}"])
-                for f in fields(Limits)
-                if f"NEWSALERT_{f.name.upper()}" in env
-            }
-        )
-        values["limits"] = limits
+        values: dict[str, Any] = {name: value for name, value in _read(cls, env).items()
+                                  if name not in ("kafka", "limits")}
+        values["limits"] = Limits(**_read(Limits, env))
         values["kafka"] = KafkaSettings.from_env(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        settings = cls(**values)
+        try:
+            settings.severity_topic_map()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        return settings
+
+    def severity_topic_map(self) -> dict[str, str]:
+        """severity -> topic, from ``severity_topics``; ValueError names a bad item or severity."""
+        from streams.delivery.routing import severity_topics_of
+
+        return severity_topics_of(self.severity_topics)
+
+    def ner_models(self) -> dict[str, str]:
+        """language -> spaCy NER model package or path, for the languages that have one."""
+        return {lang: name for lang, name in (("de", self.ner_model_de), ("en", self.ner_model_en)) if name}
 
     def __post_init__(self) -> None:
         if not self.matches_topic:  # one internal topic per consumer group, never shared by accident
@@ -114,14 +128,20 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _convert(type_name: Any, raw: str) -> Any:
-    t = str(type_name)
-    if "int" in t:
-        return int(raw)
-    if "float" in t:
-        return float(raw)
-    if "bool" in t:
-        return raw.lower() not in ("0", "false", "no", "off")
-    if "Path" in t:
-        return Path(raw)
-    return raw
+def env_name(field_name: str) -> str:
+    """The environment variable of a Settings or Limits field."""
+    return f"NEWSALERT_{field_name.upper()}"
+
+
+def _read(cls: type, env: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of the dataclass ``cls`` that are set in ``env``, parsed by their types."""
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        raw = env.get(env_name(f.name))
+        if raw is None or hints[f.name] in (KafkaSettings, Limits):
+            continue
+        if not raw.strip() and hints[f.name] is not str:
+            continue  # set but empty: the default
+        values[f.name] = parse_value(env_name(f.name), raw, hints[f.name])
+    return values

@@ -244,6 +244,14 @@ class Frame:
         lows = [k.min for k in counts if k.min > 1] or [k.value for k in counts]
         return min(lows), max(k.value for k in counts)
 
+    @property
+    def figures_min(self) -> int | None:
+        return self.figures[0] if self.figures else None
+
+    @property
+    def figures_max(self) -> int | None:
+        return self.figures[1] if self.figures else None
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:

@@ -41,8 +41,12 @@ revision, which subscribers drop as a repeat) when the article has a ``published
 
 The rule's window is the larger of the one stored in the entry (``window_seconds``, written by the
 ``Suppressor``) and the one of the rule as loaded now (a reload that widens a window keeps the
-events it would still update; entries written before ``window_seconds`` was stored use the rule's).
-An entry whose window is known from neither (an old entry of a rule that was removed) is kept.
+events it would still update).
+
+The ``ArticleSeen`` markers of an event (``suppression.article_key``) go with it: a marker whose
+event is gone, or whose event key now holds another event (a later window), is dropped in the same
+pass. Values that are not a ``SuppressionEntry`` (written by a development version, or corrupt)
+are dropped too: the Suppressor does not read them either.
 """
 
 from __future__ import annotations
@@ -54,105 +58,116 @@ from typing import Any
 
 from aiokafka.partitioner import murmur2
 
+from streams.alerts.suppression import ArticleSeen, SuppressionEntry, event_key_of
+
 log = logging.getLogger(__name__)
+
 
 def rule_of(key: str) -> str:
     """Rule id of a state key (``rule|suppression key``, see ``suppression.state_key``)."""
     return key.split("|", 1)[0]
 
 
-def is_keyed(entry: Mapping[str, Any], key: str) -> bool:
-    """Whether the event has a suppression key (else it is one article's: ``rule|article:<id>``)."""
-    keyed = entry.get("keyed")
-    if keyed is not None:
-        return bool(keyed)
-    return not key.split("|", 1)[-1].startswith("article:")  # entries written before "keyed"
-
-
-def event_end(entry: Mapping[str, Any], key: str, rule_window: int | None = None) -> float | None:
-    """Event time from which a match for ``key`` starts a new event instead of updating this one.
+def event_end(entry: SuppressionEntry, rule_window: int | None = None) -> float | None:
+    """Event time from which a match for the entry's key starts a new event instead of updating it.
 
     ``rule_window`` is the window of the rule as loaded now (None: the rule is not loaded).
-    None means never (``window: 0`` with a suppression key) or unknown (no window stored, rule not
-    loaded): such entries are kept.
+    None means never (``window: 0`` with a suppression key).
     """
-    windows = [int(w) for w in (entry.get("window_seconds"), rule_window) if w is not None]
-    if not windows:
-        return None
+    windows = [entry.window_seconds] + ([rule_window] if rule_window is not None else [])
     window = 0 if 0 in windows else max(windows)  # 0 in either: the Suppressor never expires it
-    if window == 0 and is_keyed(entry, key):
+    if window == 0 and entry.keyed:
         return None
-    return float(entry["window_start"]) + window
+    return entry.window_start + window
 
 
-def expired(entry: Mapping[str, Any], key: str, now: float, grace: float,
-            rule_window: int | None = None) -> bool:
+def expired(entry: SuppressionEntry, now: float, grace: float, rule_window: int | None = None) -> bool:
     """True when the entry can go: ``now`` (the partition's watermark) >= its event's end + grace."""
-    end = event_end(entry, key, rule_window)
+    end = event_end(entry, rule_window)
     return end is not None and now >= end + grace
 
 
-def watermarks(entries: Iterable[tuple[int, Mapping[str, Any]]], wall: float) -> dict[int, float]:
+def watermarks(entries: Iterable[tuple[int, SuppressionEntry]], wall: float) -> dict[int, float]:
     """Newest event time per partition: the largest ``last_seen`` not after the wall clock ``wall``.
 
-    ``entries`` are (partition, entry) pairs. A partition without a usable entry has no watermark
+    ``entries`` are (partition, entry) pairs. A partition without an entry has no watermark
     (nothing there expires).
     """
     marks: dict[int, float] = {}
     for partition, entry in entries:
-        seen = _number(entry.get("last_seen"))
-        if seen is None or seen > wall:
+        seen = entry.last_seen
+        if seen > wall:
             continue
         if seen > marks.get(partition, float("-inf")):
             marks[partition] = seen
     return marks
 
 
-def expired_keys(entries: Iterable[tuple[str, int, Mapping[str, Any]]], *, grace: float, wall: float,
+def expired_keys(entries: Iterable[tuple[str, int, Any]], *, grace: float, wall: float,
                  rule_windows: Mapping[str, int]) -> list[tuple[str, int]]:
-    """(key, partition) of every expired entry among (key, partition, entry) triples.
+    """(key, partition) of every expired event, then of every marker left without its event, among
+    (key, partition, JSON value) triples of one store.
 
     The pure decision behind :class:`TablePruner`; ``rule_windows`` maps the loaded rules' ids to
     their ``window_seconds``.
     """
-    items = [(k, p, e) for k, p, e in entries if _usable(e)]
-    marks = watermarks(((p, e) for _, p, e in items), wall)
+    events: list[tuple[str, int, SuppressionEntry]] = []
+    markers: list[tuple[str, int, ArticleSeen | None, str]] = []
+    unreadable: list[tuple[str, int]] = []
+    for key, partition, value in entries:
+        parent = _event_key(key)
+        if parent is not None:
+            markers.append((key, partition, _seen(value), parent))
+        else:
+            entry = _entry(value)
+            if entry is not None:
+                events.append((key, partition, entry))
+            else:
+                unreadable.append((key, partition))
+    marks = watermarks(((p, e) for _, p, e in events), wall)
     out = []
-    for key, partition, entry in items:
+    alive: dict[str, str] = {}
+    for key, partition, entry in events:
         now = marks.get(partition)
-        if now is not None and expired(entry, key, now, grace, rule_windows.get(rule_of(key))):
+        if now is not None and expired(entry, now, grace, rule_windows.get(rule_of(key))):
             out.append((key, partition))
-    return out
+        else:
+            alive[key] = entry.alert_id
+    for key, partition, seen, parent in markers:
+        if seen is None or alive.get(parent) != seen.event:
+            out.append((key, partition))
+    return out + unreadable  # no version reads them: the Suppressor starts such an event again
 
 
 def partition_for_key(key: str, partitions: int) -> int:
     """Partition of a state key: the worker keys the matches topic by ``state_key(match).encode()``
     and the producer's default partitioner (murmur2, as in the Java client) places it; the table
-    writes each key to the changelog partition of the match that set it."""
-    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+    writes each key (an event's markers too) to the changelog partition of the match that set it."""
+    return (murmur2((_event_key(key) or key).encode()) & 0x7FFFFFFF) % partitions
 
 
 @dataclass(frozen=True)
 class PruneResult:
-    pruned: int  # entries deleted (each with a tombstone on the changelog)
-    entries: int  # entries left in the partitions this worker owns
+    pruned: int  # events deleted (each with a tombstone on the changelog, and their markers)
+    entries: int  # events left in the partitions this worker owns
 
 
 class TablePruner:
-    """Drops expired entries from the worker's Faust table ``suppression``, tombstones included.
+    """Drops expired events and their article markers from the worker's suppression tables.
 
-    Call :meth:`prune` from a Faust timer, outside any stream (the event loop runs it between two
-    matches, so it never sees a half-written entry; a match that was decided against an entry
-    before it was pruned writes it back, which is right). Faust's ``del table[key]`` needs the
-    current event's partition, which a timer does not have, so the pruner deletes the key from the
-    table's store and sends the tombstone to the key's changelog partition itself. Only partitions
-    this worker owns are touched: the in-memory store may still hold keys of partitions revoked
-    in a rebalance, and a tombstone for those would delete another worker's live event on its
-    next recovery.
+    ``tables`` are the Faust tables of the state (``suppression``, and ``suppression-articles``
+    for the markers); they are pruned as one store. Call :meth:`prune` from a Faust timer, outside
+    any stream (the event loop runs it between two matches, so it never sees a half-written
+    entry; a match that was decided against an entry before it was pruned writes it back, which is
+    right). Faust's ``del table[key]`` needs the current event's partition, which a timer does not
+    have, so the pruner deletes the key from the table's store and sends the tombstone to the key's
+    changelog partition itself. Only partitions this worker owns are touched: the in-memory store
+    may still hold keys of partitions revoked in a rebalance, and a tombstone for those would
+    delete another worker's live event on its next recovery.
     """
 
-    def __init__(self, table: Any, partitions: int, grace: float) -> None:
-        self.table = table
+    def __init__(self, tables: Any, partitions: int, grace: float) -> None:
+        self.tables = list(tables) if isinstance(tables, (list, tuple)) else [tables]
         self.partitions = partitions
         self.grace = grace
         self._partition_of: dict[str, int] = {}  # murmur2 costs ~10 µs per key: once per key
@@ -164,34 +179,55 @@ class TablePruner:
         return p
 
     def prune(self, owned: Collection[int], rule_windows: Mapping[str, int], wall: float) -> PruneResult:
-        store = self.table.data
-        keys = set(store.keys())
-        for gone in self._partition_of.keys() - keys:
-            del self._partition_of[gone]
         owned = set(owned)
+        table_of: dict[str, Any] = {}
         mine = []
-        for key in keys:
-            if not isinstance(key, str):
-                continue
-            partition = self.partition_of(key)
-            if partition in owned:
-                mine.append((key, partition, store.get(key)))
+        for table in self.tables:
+            for key in list(table.data.keys()):
+                if not isinstance(key, str):
+                    continue
+                table_of[key] = table
+                partition = self.partition_of(key)
+                if partition in owned:
+                    mine.append((key, partition, table.data.get(key)))
+        for gone in self._partition_of.keys() - table_of.keys():
+            del self._partition_of[gone]
         doomed = expired_keys(mine, grace=self.grace, wall=wall, rule_windows=rule_windows)
-        key_partition = getattr(store, "_key_partition", None)  # memory store: keys from recovery
+        events_pruned = 0
         for key, partition in doomed:
+            table = table_of[key]
+            store = table.data
             store.pop(key, None)
-            self.table.send_changelog(partition, key, None, value_serializer="raw")
+            table.send_changelog(partition, key, None, value_serializer="raw")
             self._partition_of.pop(key, None)
+            key_partition = getattr(store, "_key_partition", None)  # memory store: keys from recovery
             if isinstance(key_partition, dict):
                 key_partition.pop(key, None)
-        return PruneResult(pruned=len(doomed), entries=len(mine) - len(doomed))
+            events_pruned += _event_key(key) is None
+        events = sum(1 for key, _, value in mine if _event_key(key) is None and _entry(value) is not None)
+        return PruneResult(pruned=events_pruned, entries=events - events_pruned)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def _event_key(key: str) -> str | None:
+    try:
+        return event_key_of(key)
+    except (ValueError, TypeError):
         return None
-    return float(value)
 
 
-def _usable(entry: Any) -> bool:
-    return isinstance(entry, Mapping) and _number(entry.get("window_start")) is not None
+def _entry(value: Any) -> SuppressionEntry | None:
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        return SuppressionEntry.from_json(value)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _seen(value: Any) -> ArticleSeen | None:
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        return ArticleSeen.from_json(value)
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -46,8 +46,8 @@ def check(rules_dir: Path | None, fmt: str, paths: tuple[str, ...]) -> None:
         for article in articles:
             try:
                 result = pipeline.process(article)
-                if not result.extraction.supported:
-                    click.echo(f"{article.id}: unsupported language '{result.extraction.language}', not evaluated",
+                if not result.supported:
+                    click.echo(f"{article.id}: unsupported language '{result.language}', not evaluated",
                                err=True)
                     continue
                 alerts = result.standalone_alerts()

@@ -73,8 +73,9 @@ def forward(
     from streams.delivery.topics import TopicError, ensure_topics
     from streams.delivery.webhook import StopRequested, WebhookConfig, WebhookSender
 
+    settings = Settings.from_env(kafka=kafka)
     if not topics:
-        topics = (os.environ.get("NEWSALERT_ALERTS_TOPIC") or "alerts",)
+        topics = (settings.alerts_topic,)
     extra_headers: dict[str, str] = {}
     if os.environ.get("NEWSALERT_WEBHOOK_AUTHORIZATION"):
         extra_headers["Authorization"] = os.environ["NEWSALERT_WEBHOOK_AUTHORIZATION"]
@@ -89,7 +90,6 @@ def forward(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
 
-    settings = Settings.from_env(kafka=kafka)
     stopper = StopSignal().install()
     # a record may take all its retries before the next poll: keep the group membership meanwhile
     worst_case_ms = int(((retries + 1) * (http_timeout + max_backoff) + 60) * 1000)

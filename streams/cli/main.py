@@ -45,6 +45,15 @@ class LazyGroup(click.Group):
         command: Any = getattr(importlib.import_module(module_name), attr)
         return command  # type: ignore[no-any-return]
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """A setting that does not parse is reported by name, without a traceback (exit 1)."""
+        from streams.envparse import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+
 
 def _module_exists(target: str) -> bool:
     return importlib.util.find_spec(target.split(":")[0]) is not None

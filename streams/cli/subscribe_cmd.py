@@ -44,7 +44,6 @@ def subscribe(
     Ctrl-C (or SIGTERM) stops cleanly with exit code 0. Messages that are not JSON objects are
     reported on stderr with topic[partition]@offset and skipped.
     """
-    import os
 
     from streams.delivery.clients import KafkaUnavailable
     from streams.delivery.consume import (
@@ -59,7 +58,9 @@ def subscribe(
     from streams.delivery.subscribe import render
 
     if not topics:
-        topics = (os.environ.get("NEWSALERT_ALERTS_TOPIC") or "alerts",)
+        from streams.config import Settings
+
+        topics = (Settings.from_env(kafka=kafka).alerts_topic,)
     try:
         start = StartAt.of(from_beginning, since)
     except ValueError as exc:

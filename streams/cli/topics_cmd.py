@@ -31,13 +31,12 @@ def create(names: tuple[str, ...], partitions: int | None, replication: int | No
     """
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable
-    from streams.delivery.routing import severity_topics_from_env
     from streams.delivery.topics import TopicError, ensure_topics
 
     settings = Settings.from_env(kafka=kafka)
     if not names:
         try:
-            severity = severity_topics_from_env()
+            severity = settings.severity_topic_map()
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         names = (settings.articles_topic, settings.alerts_topic, settings.dlq_topic, *severity.values())

@@ -42,7 +42,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
 
     from streams.delivery.topics import TopicError, ensure_topics
     from streams.metrics import LoopHeartbeat, Unhealthy, install_faust_sensors, start_http_server
-    from streams.pipeline import Pipeline
+    from streams.pipeline import ArticlePipeline, Pipeline
     from streams.rules import RuleSetError, RuleWatcher
     from streams.rules.watcher import ReloadRetry
     from streams.worker.app import build_app
@@ -58,7 +58,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
                                  topic_partitions=partitions)
     if no_reload:
         settings = settings.replace(reload_rules=False)
-    pipeline: Pipeline | PipelineProcess
+    pipeline: ArticlePipeline
     try:
         if settings.pipeline_process:
             pipeline = PipelineProcess.start(settings.rules_dir, settings.limits)
@@ -127,8 +127,7 @@ def worker(kafka: KafkaSettings, rules_dir: Path | None, metrics_port: int | Non
         if watcher is not None:
             watcher.stop()
         server.shutdown()
-        if isinstance(pipeline, PipelineProcess):
-            pipeline.close()
+        pipeline.close()
 
 
 def _worker_class(faust: Any, repeat_interval_s: float) -> Any:

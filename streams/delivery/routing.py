@@ -7,7 +7,6 @@ same partition and subscribers see ``new`` before its ``update``s.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from streams.models import Alert
@@ -20,13 +19,10 @@ def topics_for(
     *,
     default_topic: str,
     severity_topics: Mapping[str, str],
-    rule_topics: Mapping[str, list[str]],
 ) -> list[str]:
     """The default topic, then the topic for the alert's exact severity (if configured), then the
-    topics configured for its rule id, then the rule's own ``topics`` (``alert.topics``); each once,
-    in that order. Empty names are skipped."""
+    rule's own ``topics`` (``alert.topics``); each once, in that order. Empty names are skipped."""
     names = [default_topic, severity_topics.get(alert.severity, "")]
-    names.extend(rule_topics.get(alert.rule_id, []))
     names.extend(alert.topics)
     return [n for n in dict.fromkeys(names) if n]
 
@@ -55,12 +51,16 @@ def parse_topic_map(text: str, *, what: str = SEVERITY_TOPICS_ENV) -> dict[str, 
     return result
 
 
-def severity_topics_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Per-severity topics from NEWSALERT_SEVERITY_TOPICS; unknown severities are an error."""
+def severity_topics_from_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Per-severity topics from NEWSALERT_SEVERITY_TOPICS in ``env``; unknown severities are an error."""
+    return severity_topics_of(env.get(SEVERITY_TOPICS_ENV, ""))
+
+
+def severity_topics_of(text: str) -> dict[str, str]:
+    """Per-severity topics from the value of NEWSALERT_SEVERITY_TOPICS (``Settings.severity_topics``)."""
     from streams.alerts.schema import SEVERITIES
 
-    env = os.environ if env is None else env
-    mapping = parse_topic_map(env.get(SEVERITY_TOPICS_ENV, ""))
+    mapping = parse_topic_map(text)
     unknown = sorted(set(mapping) - set(SEVERITIES))
     if unknown:
         raise ValueError(

@@ -12,11 +12,10 @@ import dataclasses
 import functools
 import gc
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,8 +37,6 @@ from streams.models import Article, ConceptMatch, Count, Entity, Extraction, Sen
 log = logging.getLogger(__name__)
 
 SUPPORTED = ("de", "en")
-MODEL_ENV = "NEWSALERT_NER_MODEL_{lang}"
-TRUST_ENV = "NEWSALERT_TRUST_LANGUAGE_FIELD"
 MODEL_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE", "ORG": "ORG", "NORP": "NORP", "MISC": "MISC"}
 _NORMALISE = re.compile(r"\W+")
 _EMPTY: frozenset[str] = frozenset()
@@ -58,7 +55,6 @@ class LanguagePipeline:
     frames: FrameBuilder
     model: Any | None = None
     model_name: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 class LazyPipelines(Mapping[str, "LanguagePipeline"]):
@@ -134,16 +130,14 @@ class Extractor:
         a language's pipeline when the first article in that language comes (for one-off commands
         such as ``check``; the worker builds all at start so that no batch waits for it)."""
         t0 = time.perf_counter()
-        if lexicon_dir is None:
-            from streams.config import Settings
+        if lexicon_dir is None or models is None or trust_language_field is None:
+            from streams.config import Settings  # the environment is read there, once
 
-            lexicon_dir = Settings.from_env().rules_dir / "lexicon"
-        if models is None:
-            models = {
-                lang: os.environ[MODEL_ENV.format(lang=lang.upper())]
-                for lang in SUPPORTED
-                if os.environ.get(MODEL_ENV.format(lang=lang.upper()))
-            }
+            settings = Settings.from_env()
+            lexicon_dir = settings.rules_dir / "lexicon" if lexicon_dir is None else lexicon_dir
+            models = settings.ner_models() if models is None else models
+            if trust_language_field is None:
+                trust_language_field = settings.trust_language_field
         lexicon = load_lexicon(Path(lexicon_dir))
         gazetteer = load_gazetteer(gazetteer_path or DEFAULT_GAZETTEER)
         categories = {c.id: c.count_category for c in lexicon.concepts.values() if c.count_category}
@@ -180,8 +174,6 @@ class Extractor:
 
         pipelines: Mapping[str, LanguagePipeline] = (
             LazyPipelines(SUPPORTED, build) if lazy else {lang: build(lang) for lang in SUPPORTED})
-        if trust_language_field is None:
-            trust_language_field = os.environ.get(TRUST_ENV, "").lower() in ("1", "true", "yes", "on")
         extractor = cls(pipelines, LanguageIdentifier(), build_sentence_splitter(), lexicon, gazetteer,
                         trust_language_field=trust_language_field)
         # the gazetteer tables and caches are ~600,000 long-lived objects: move them out of the

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from streams.envparse import parse_value
+
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
@@ -68,7 +70,7 @@ class KafkaSettings:
             "ssl_certfile": get("SSL_CERTFILE"),
             "ssl_keyfile": get("SSL_KEYFILE"),
             "ssl_password": get("SSL_PASSWORD"),
-            "ssl_check_hostname": (get("SSL_CHECK_HOSTNAME") or "true").lower() not in ("0", "false", "no"),
+            "ssl_check_hostname": parse_value("NEWSALERT_KAFKA_SSL_CHECK_HOSTNAME", get("SSL_CHECK_HOSTNAME") or "true", bool),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -40,8 +40,10 @@ from streams.rules.conditions import (
 )
 from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
+from streams.rules.model import MatchExample, NoMatchExample, Rule, content_hash, parse_duration, strings
 from streams.rules.presearch import clauses_of
 from streams.rules.template import Template, TemplateError
+from streams.rules.yamlload import line_in
 
 OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
              "concept", "entity", "count", "regex", "frame")
@@ -60,12 +62,7 @@ class Located:
     lines: Mapping[Path_, int]
 
     def line_of(self, path: Path_) -> int:
-        p = tuple(path)
-        while p:
-            if p in self.lines:
-                return self.lines[p]
-            p = p[:-1]
-        return 1
+        return line_in(self.lines, path)
 
 
 @dataclass
@@ -85,6 +82,79 @@ class Compiler:
         self.used_lists = set()
 
     # --- conditions -------------------------------------------------------------------------
+
+    def rule(self, src: Located) -> Rule:
+        """Build one rule from schema-valid data, after the lists and macros of the whole set are
+        known (called by the loader once per rule). Raises RuleFileError with the line."""
+        data, path = src.data, src.path
+        self.reset_usage()
+        match = self.condition(data["match"], path + ("match",), src)
+        bindings = bindings_of(match)
+        where = self.expression(data["where"], path + ("where",), src, bindings) if "where" in data else None
+        title = self.template(data["title"], path + ("title",), src, bindings)
+        summary = self.template(data["summary"], path + ("summary",), src, bindings) if "summary" in data else None
+        suppress = data.get("suppress") or {}
+        aggregate = data.get("aggregate") or {}
+        key_source = aggregate.get("key") or suppress.get("key")
+        key_path = path + (("aggregate", "key") if aggregate.get("key") else ("suppress", "key"))
+        suppress_key = self.template(key_source, key_path, src, bindings) if key_source else None
+        window_raw = aggregate.get("window", suppress.get("window"))
+        try:
+            window = parse_duration(window_raw)
+        except RuleFileError as exc:
+            raise RuleFileError(src.line_of(path + ("suppress",)), exc.message, exc.hint, file=src.file) from None
+        examples = data.get("examples") or {}
+        ex_match = tuple(
+            MatchExample(
+                text=e["text"],
+                line=src.line_of(path + ("examples", "match", i)),
+                lang=e.get("lang"),
+                source=e.get("source"),
+                expect=tuple(sorted((e.get("expect") or {}).items())),
+            )
+            for i, e in enumerate(examples.get("match") or [])
+        )
+        ex_no = tuple(
+            NoMatchExample(e["text"], src.line_of(path + ("examples", "no_match", i)), e.get("lang"), e.get("source"))
+            for i, e in enumerate(examples.get("no_match") or [])
+        )
+        for i, ex in enumerate(ex_match):
+            for key, _ in ex.expect:
+                root = key.split(".")[0]
+                if root not in bindings:
+                    raise self._err(src, path + ("examples", "match", i, "expect", key),
+                                    f"example expects '{key}' but the rule has no binding '{root}'",
+                                    f"bindings of this rule: {', '.join(sorted(bindings)) or 'none'}")
+        # examples document a rule; they do not change what it matches, so they are not hashed
+        own = {k: v for k, v in data.items() if k != "examples"}
+        uses = {"macros": {m: self.macros[m].data for m in sorted(self.used_macros)},
+                "lists": {n: list(self.lists[n]) for n in sorted(self.used_lists)}}
+        return Rule(
+            id=data["id"],
+            title=title,
+            severity=data["severity"],
+            tags=tuple(data["tags"]),
+            match=match,
+            file=src.file,
+            line=src.line_of(path + ("id",)),
+            version=content_hash({"rule": own, "uses": uses}),
+            description=str(data.get("description", "")).strip(),
+            summary=summary,
+            status=data.get("status", "experimental"),
+            owner=data.get("owner", ""),
+            enabled=bool(data.get("enabled", True)),
+            topics=tuple(data.get("topics") or ()),
+            languages=frozenset(strings(data.get("languages"))),
+            sources=frozenset(s.lower() for s in strings(data.get("sources"))),
+            exclude_sources=frozenset(s.lower() for s in strings(data.get("exclude_sources"))),
+            where=where,
+            suppress_key=suppress_key,
+            window_seconds=window,
+            min_articles=int(aggregate.get("min_articles", 1)),
+            bindings=dict(bindings),
+            examples_match=ex_match,
+            examples_no_match=ex_no,
+        )
 
     def condition(self, raw: Any, path: Path_, src: Located, stack: tuple[str, ...] = (), depth: int = 0) -> Condition:
         if depth > MAX_CONDITION_DEPTH:

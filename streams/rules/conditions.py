@@ -19,6 +19,17 @@ class ConceptLeaf:
     concepts: frozenset[str]
     binding: str | None = None
 
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    def bound(self) -> dict[str, str]:
+        """Binding name -> kind of item bound (concept)."""
+        return {self.binding: "concept"} if self.binding else {}
+
+    def required(self) -> set[str]:
+        """Bindings every solution of this leaf binds."""
+        return set(self.bound())
+
 
 @dataclass(frozen=True, slots=True)
 class EntityLeaf:
@@ -29,6 +40,17 @@ class EntityLeaf:
     role: str | None = None  # place | origin
     binding: str | None = None
 
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    def bound(self) -> dict[str, str]:
+        """Binding name -> kind of item bound (entity)."""
+        return {self.binding: "entity"} if self.binding else {}
+
+    def required(self) -> set[str]:
+        """Bindings every solution of this leaf binds."""
+        return set(self.bound())
+
 
 @dataclass(frozen=True, slots=True)
 class CountLeaf:
@@ -37,6 +59,17 @@ class CountLeaf:
     at_least: int | None = None
     at_most: int | None = None
     binding: str | None = None
+
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    def bound(self) -> dict[str, str]:
+        """Binding name -> kind of item bound (count)."""
+        return {self.binding: "count"} if self.binding else {}
+
+    def required(self) -> set[str]:
+        """Bindings every solution of this leaf binds."""
+        return set(self.bound())
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +110,21 @@ class FrameLeaf:
     counts: tuple[FrameCount, ...] = ()
     binding: str | None = None
 
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    def bound(self) -> dict[str, str]:
+        """Binding name -> kind: the frame itself, its roles (entities) and its counts."""
+        out = {self.binding: "frame"} if self.binding else {}
+        out.update({r.binding: "entity" for r in self.roles if r.binding})
+        out.update({c.binding: "count" for c in self.counts})
+        return out
+
+    def required(self) -> set[str]:
+        """The frame's own binding and its required roles (counts and optional roles may be absent)."""
+        out = {self.binding} if self.binding else set()
+        return out | {r.binding for r in self.roles if r.binding and r.required}
+
 
 @dataclass(frozen=True)
 class RegexLeaf:
@@ -84,25 +132,48 @@ class RegexLeaf:
     pattern: re2._Regexp
     binding: str | None = None
 
+    def children(self) -> tuple[Condition, ...]:
+        return ()
+
+    def bound(self) -> dict[str, str]:
+        """Binding name -> kind of item bound (regex)."""
+        return {self.binding: "regex"} if self.binding else {}
+
+    def required(self) -> set[str]:
+        """Bindings every solution of this leaf binds."""
+        return set(self.bound())
+
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
-    children: tuple[Condition, ...]
+    parts: tuple[Condition, ...]
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.parts
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
-    children: tuple[Condition, ...]
+    parts: tuple[Condition, ...]
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.parts
 
 
 @dataclass(frozen=True, slots=True)
 class NotOf:
     child: Condition
 
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
+
 
 @dataclass(frozen=True, slots=True)
 class OptionalOf:
     child: Condition
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +181,9 @@ class Exists:
     """Context: holds when the child has a solution; contributes no bindings and no evidence."""
 
     child: Condition
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +193,16 @@ class SameSentence:
     # (filled by the compiler; empty: try every sentence)
     clauses: tuple[frozenset[str], ...] = ()
 
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
+
 
 @dataclass(frozen=True, slots=True)
 class WholeArticle:
     child: Condition
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +212,9 @@ class Lead:
     sentences: int
     child: Condition
 
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
+
 
 @dataclass(frozen=True, slots=True)
 class Within:
@@ -139,11 +222,17 @@ class Within:
     child: Condition
     ordered: bool = False  # the matched items appear in the text in the order they are listed
 
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
+
 
 @dataclass(frozen=True)
 class Where:
     child: Condition
     expression: Expression
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.child,)
 
 
 Condition = (
@@ -152,71 +241,48 @@ Condition = (
 )
 
 
-def bindings_of(cond: Condition) -> dict[str, str]:
-    """Binding name -> kind of thing bound (entity | count | concept | regex) anywhere in ``cond``.
+LEAVES = (ConceptLeaf, EntityLeaf, CountLeaf, RegexLeaf, FrameLeaf)
 
-    Bindings inside ``not`` are not visible outside it and are not listed.
-    """
+
+def bindings_of(cond: Condition) -> dict[str, str]:
+    """Binding name -> kind of thing bound (entity | count | concept | regex | frame) anywhere in
+    ``cond``. Bindings inside ``not`` are not visible outside it and are not listed; ``exists``
+    contributes none."""
+    if isinstance(cond, LEAVES):
+        return cond.bound()
     out: dict[str, str] = {}
-    _collect(cond, out)
+    if not isinstance(cond, NotOf | Exists):
+        for child in cond.children():
+            out.update(bindings_of(child))
     return out
 
 
 def required_bindings(cond: Condition) -> set[str]:
-    """Bindings bound in every solution of ``cond`` (not under any/optional/not)."""
-    if isinstance(cond, FrameLeaf):
-        out_f = {cond.binding} if cond.binding else set()
-        return out_f | {r.binding for r in cond.roles if r.binding and r.required}
-    if isinstance(cond, ConceptLeaf | EntityLeaf | CountLeaf | RegexLeaf):
-        return {cond.binding} if cond.binding else set()
-    if isinstance(cond, AllOf):
-        out: set[str] = set()
-        for child in cond.children:
-            out |= required_bindings(child)
-        return out
+    """Bindings bound in every solution of ``cond`` (not under any/optional/not/exists)."""
+    if isinstance(cond, LEAVES):
+        return cond.required()
+    if isinstance(cond, NotOf | OptionalOf | Exists):
+        return set()
+    sets = [required_bindings(c) for c in cond.children()]
     if isinstance(cond, AnyOf):
-        sets = [required_bindings(c) for c in cond.children]
         return set.intersection(*sets) if sets else set()
-    if isinstance(cond, SameSentence | WholeArticle | Within | Where | Lead):
-        return required_bindings(cond.child)
-    return set()
+    return set().union(*sets)
 
 
-def _collect(cond: Condition, out: dict[str, str]) -> None:
-    if isinstance(cond, ConceptLeaf):
-        if cond.binding:
-            out[cond.binding] = "concept"
-    elif isinstance(cond, EntityLeaf):
-        if cond.binding:
-            out[cond.binding] = "entity"
-    elif isinstance(cond, CountLeaf):
-        if cond.binding:
-            out[cond.binding] = "count"
-    elif isinstance(cond, RegexLeaf):
-        if cond.binding:
-            out[cond.binding] = "regex"
-    elif isinstance(cond, FrameLeaf):
-        if cond.binding:
-            out[cond.binding] = "frame"
-        for r in cond.roles:
-            if r.binding:
-                out[r.binding] = "entity"
-        for c in cond.counts:
-            out[c.binding] = "count"
-    elif isinstance(cond, AllOf | AnyOf):
-        for child in cond.children:
-            _collect(child, out)
-    elif isinstance(cond, OptionalOf | SameSentence | WholeArticle | Within | Where | Lead):
-        _collect(cond.child, out)
-    # NotOf: bindings inside a negation never reach the facts
-
-
+#: The one list of what a rule can read of a bound item, per kind: attribute name in rules, facts
+#: and expressions -> attribute of the extraction item (streams.models). The compiler checks
+#: templates and expressions against it; the matcher builds facts from it.
+ITEM_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "entity": {"text": "text", "id": "id", "name": "name", "type": "type", "country": "country", "kind": "kind"},
+    "count": {"text": "text", "value": "value", "min": "min", "max": "max", "counted": "counted", "event": "event",
+              "approximate": "approximate"},
+    "concept": {"text": "text", "concept": "concept", "lemma": "lemma"},
+    "regex": {"text": "text"},
+    "frame": {"text": "text", "kind": "kind", "trigger": "trigger", "polarity": "polarity", "modality": "modality",
+              "time": "time", "cause": "cause", "theme": "theme_kind", "location_source": "location_source",
+              "figures_min": "figures_min", "figures_max": "figures_max"},
+}
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "entity": ("text", "id", "name", "type", "country", "kind"),
-    "count": ("text", "value", "min", "max", "counted", "event", "approximate"),
-    "concept": ("text", "concept", "lemma"),
-    "regex": ("text",),
-    "frame": ("text", "kind", "trigger", "polarity", "modality", "time", "cause", "theme", "location_source",
-              "figures_min", "figures_max"),
+    **{kind: tuple(attrs) for kind, attrs in ITEM_ATTRIBUTES.items()},
     "article": ("id", "language", "source", "title", "url"),
 }

@@ -18,14 +18,11 @@ from typing import Any
 
 from streams.config import Limits
 from streams.rules.compiler import Compiler, Located
-from streams.rules.conditions import Condition
 from streams.rules.errors import RuleError, RuleFileError, RuleSetError, display_path
-from streams.rules.expr import Expression
 from streams.rules.model import Rule, RuleException, content_hash
 from streams.rules.presearch import Presearcher, clauses_of
 from streams.rules.ruleset import RuleSet
 from streams.rules.schema import validate_file
-from streams.rules.template import Template
 from streams.rules.yamlload import load_yaml_bytes
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -163,26 +160,8 @@ def build_ruleset(directory: Path, limits: Limits, snapshot: RuleFiles | None = 
                                     f"first in {first.file}:{first.line_of(first.path + ('id',))}; ids must be unique", rid))
             continue
         seen[rid] = src
-        compiler.reset_usage()
-
-        def uses(c: Compiler = compiler) -> Any:
-            return {"macros": {m: compiler.macros[m].data for m in sorted(c.used_macros)},
-                    "lists": {n: list(compiler.lists[n]) for n in sorted(c.used_lists)}}
-
-        def cond(raw: Any, p: tuple[str | int, ...], s: Located = src) -> Condition:
-            return compiler.condition(raw, p, s)
-
-        def expr(text: str, p: tuple[str | int, ...], b: Mapping[str, str], s: Located = src) -> Expression:
-            return compiler.expression(text, p, s, b)
-
-        def tmpl(text: str, p: tuple[str | int, ...], b: Mapping[str, str], s: Located = src) -> Template:
-            return compiler.template(text, p, s, b)
-
         try:
-            rule = Rule.from_dict(
-                data, file=src.file, line_of=src.line_of, compile_condition=cond, compile_expression=expr,
-                compile_template=tmpl, version_extra=uses, path=src.path,
-            )
+            rule = compiler.rule(src)
         except RuleFileError as exc:
             errors.append(RuleError(exc.file or src.file, exc.line, exc.message, exc.hint, rid))
             continue

@@ -18,6 +18,7 @@ from typing import Any
 from streams.extraction.roles import has_role
 from streams.models import ConceptMatch, Count, Entity, Extraction, Frame
 from streams.rules.conditions import (
+    ITEM_ATTRIBUTES,
     AllOf,
     AnyOf,
     ConceptLeaf,
@@ -65,23 +66,14 @@ class Solution:
 EMPTY = Solution((), ())
 
 
+_KIND_OF_ITEM: dict[type, str] = {Entity: "entity", Count: "count", ConceptMatch: "concept", Frame: "frame"}
+
+
 def facts_of(item: Item) -> dict[str, Any]:
-    """The attributes of a bound item, as they appear in Match.facts and expressions."""
-    if isinstance(item, Entity):
-        return {"text": item.text, "id": item.id, "name": item.name, "type": item.type,
-                "country": item.country, "kind": item.kind}
-    if isinstance(item, Count):
-        return {"text": item.text, "value": item.value, "min": item.min, "max": item.max,
-                "counted": item.counted, "event": item.event, "approximate": item.approximate}
-    if isinstance(item, ConceptMatch):
-        return {"text": item.text, "concept": item.concept, "lemma": item.lemma}
-    if isinstance(item, Frame):
-        figures = item.figures
-        return {"text": item.text, "kind": item.kind, "trigger": item.trigger, "polarity": item.polarity,
-                "modality": item.modality, "time": item.time, "cause": item.cause, "theme": item.theme_kind,
-                "location_source": item.location_source, "figures_min": figures[0] if figures else None,
-                "figures_max": figures[1] if figures else None}
-    return {"text": item.text}
+    """The attributes of a bound item, as they appear in Match.facts and expressions
+    (``conditions.ITEM_ATTRIBUTES``; anything else bound is a regex hit)."""
+    attributes = ITEM_ATTRIBUTES[_KIND_OF_ITEM.get(type(item), "regex")]
+    return {name: getattr(item, attr) for name, attr in attributes.items()}
 
 
 @dataclass
@@ -260,10 +252,10 @@ def _evaluate(cond: Condition, view: ExtractionView, region: Region) -> list[Sol
                 out.append(sol)
         return out[:MAX_SOLUTIONS]
     if isinstance(cond, AllOf):
-        return _all(cond.children, view, region)
+        return _all(cond.parts, view, region)
     if isinstance(cond, AnyOf):
         out = []
-        for child in cond.children:
+        for child in cond.parts:
             out.extend(evaluate(child, view, region))
             if len(out) >= MAX_SOLUTIONS:
                 break
@@ -293,7 +285,7 @@ def _evaluate(cond: Condition, view: ExtractionView, region: Region) -> list[Sol
         return evaluate(cond.child, view, frozenset(range(n)) if view.extraction.sentences else None)
     if isinstance(cond, Within):
         if isinstance(cond.child, AllOf):
-            sols = _all(cond.child.children, view, region, max_spread=cond.tokens)
+            sols = _all(cond.child.parts, view, region, max_spread=cond.tokens)
         else:
             sols = evaluate(cond.child, view, region)
         return [s for s in sols if _spread(s.items) <= cond.tokens and (not cond.ordered or _in_order(s.items))]

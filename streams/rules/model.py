@@ -1,10 +1,10 @@
-"""Rules as frozen dataclasses. Built once by the loader (``Rule.from_dict``), then only read."""
+"""Rules as frozen dataclasses. Built once by the compiler (``Compiler.rule``), then only read."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,96 +98,8 @@ class Rule:
     examples_no_match: tuple[NoMatchExample, ...] = ()
     exceptions: tuple[RuleException, ...] = ()
 
-    @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        *,
-        file: str,
-        line_of: Callable[[tuple[str | int, ...]], int],
-        compile_condition: Callable[[Any, tuple[str | int, ...]], Condition],
-        compile_expression: Callable[[str, tuple[str | int, ...], Mapping[str, str]], Expression],
-        compile_template: Callable[[str, tuple[str | int, ...], Mapping[str, str]], Template],
-        version_extra: Callable[[], Any] | None = None,
-        path: tuple[str | int, ...] = (),
-    ) -> Rule:
-        """Build a rule from schema-valid data; the compile callbacks raise RuleFileError with lines.
 
-        Called by the loader once per rule, after lists and macros of the whole set are known.
-        """
-        from streams.rules.conditions import bindings_of
-
-        match = compile_condition(data["match"], path + ("match",))
-        bindings = bindings_of(match)
-        where = compile_expression(data["where"], path + ("where",), bindings) if "where" in data else None
-        title = compile_template(data["title"], path + ("title",), bindings)
-        summary = compile_template(data["summary"], path + ("summary",), bindings) if "summary" in data else None
-        suppress = data.get("suppress") or {}
-        aggregate = data.get("aggregate") or {}
-        key_source = aggregate.get("key") or suppress.get("key")
-        key_path = path + (("aggregate", "key") if aggregate.get("key") else ("suppress", "key"))
-        suppress_key = compile_template(key_source, key_path, bindings) if key_source else None
-        window_raw = aggregate.get("window", suppress.get("window"))
-        try:
-            window = parse_duration(window_raw)
-        except RuleFileError as exc:
-            raise RuleFileError(line_of(path + ("suppress",)), exc.message, exc.hint) from None
-        examples = data.get("examples") or {}
-        ex_match = tuple(
-            MatchExample(
-                text=e["text"],
-                line=line_of(path + ("examples", "match", i)),
-                lang=e.get("lang"),
-                source=e.get("source"),
-                expect=tuple(sorted((e.get("expect") or {}).items())),
-            )
-            for i, e in enumerate(examples.get("match") or [])
-        )
-        ex_no = tuple(
-            NoMatchExample(e["text"], line_of(path + ("examples", "no_match", i)), e.get("lang"), e.get("source"))
-            for i, e in enumerate(examples.get("no_match") or [])
-        )
-        for i, ex in enumerate(ex_match):
-            for key, _ in ex.expect:
-                root = key.split(".")[0]
-                if root not in bindings:
-                    raise RuleFileError(
-                        line_of(path + ("examples", "match", i, "expect", key)),
-                        f"example expects '{key}' but the rule has no binding '{root}'",
-                        f"bindings of this rule: {', '.join(sorted(bindings)) or 'none'}",
-                    )
-        # examples document a rule; they do not change what it matches, so they are not hashed
-        own = {k: v for k, v in data.items() if k != "examples"}
-        rule_content = {"rule": own, "uses": version_extra() if version_extra else None}
-        return cls(
-            id=data["id"],
-            title=title,
-            severity=data["severity"],
-            tags=tuple(data["tags"]),
-            match=match,
-            file=file,
-            line=line_of(path + ("id",)),
-            version=content_hash(rule_content),
-            description=str(data.get("description", "")).strip(),
-            summary=summary,
-            status=data.get("status", "experimental"),
-            owner=data.get("owner", ""),
-            enabled=bool(data.get("enabled", True)),
-            topics=tuple(data.get("topics") or ()),
-            languages=frozenset(_strings(data.get("languages"))),
-            sources=frozenset(s.lower() for s in _strings(data.get("sources"))),
-            exclude_sources=frozenset(s.lower() for s in _strings(data.get("exclude_sources"))),
-            where=where,
-            suppress_key=suppress_key,
-            window_seconds=window,
-            min_articles=int(aggregate.get("min_articles", 1)),
-            bindings=dict(bindings),
-            examples_match=ex_match,
-            examples_no_match=ex_no,
-        )
-
-
-def _strings(value: Any) -> list[str]:
+def strings(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):

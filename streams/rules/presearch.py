@@ -75,12 +75,12 @@ def clauses_of(cond: Condition, local: bool = False) -> list[Clause]:
         return []
     if isinstance(cond, AllOf):
         clauses: list[Clause] = []
-        for child in cond.children:
+        for child in cond.parts:
             clauses.extend(clauses_of(child, local))
         return _dedupe(clauses)
     if isinstance(cond, AnyOf):
         picked: set[str] = set()
-        for child in cond.children:
+        for child in cond.parts:
             child_clauses = clauses_of(child, local)
             if not child_clauses:
                 return []  # one alternative needs nothing indexable

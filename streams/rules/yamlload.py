@@ -8,6 +8,7 @@ event stream is checked before anything is built, so a bomb never gets expanded 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,17 @@ class LoadedYaml:
     lines: dict[Path_, int] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int:
-        """The line of ``path`` or of its nearest ancestor that has one (1 for the root)."""
-        p = tuple(path)
-        while p:
-            if p in self.lines:
-                return self.lines[p]
-            p = p[:-1]
-        return self.lines.get((), 1)
+        return line_in(self.lines, path)
+
+
+def line_in(lines: Mapping[Path_, int], path: Path_) -> int:
+    """The line of ``path`` or of its nearest ancestor that has one (1 for the root)."""
+    p = tuple(path)
+    while p:
+        if p in lines:
+            return lines[p]
+        p = p[:-1]
+    return lines.get((), 1)
 
 
 def load_yaml_text(text: str, limits: Limits) -> LoadedYaml:

@@ -6,11 +6,11 @@ article, match and alert through Kafka; measured end-to-end throughput was a thi
 pipeline's (docs/benchmarks.md). Here the pipeline lives in one child process (``spawn``: the
 parent has threads, so no ``fork``), started and loaded before the worker joins its group.
 
-``PipelineProcess`` has the part of :class:`streams.pipeline.Pipeline`'s interface the worker uses:
-``ruleset``, ``swap_rules`` (called by the rule watcher thread; the new set travels with the next
-batch), ``process_many`` and ``process`` (called from the worker's thread executor; they block
-that thread, not the event loop). Results carry the article and, of the extraction, only the
-language and whether it is supported: what the worker needs, without shipping tokens back.
+``PipelineProcess`` implements :class:`streams.pipeline.ArticlePipeline`: ``ruleset``,
+``swap_rules`` (called by the rule watcher thread; the new set travels with the next batch),
+``process_many`` and ``process`` (called from the worker's thread executor; they block that
+thread, not the event loop). Results are the same :class:`streams.pipeline.Result` as in
+process: no tokens are shipped back.
 
 If the child dies (a crash in native code on some input), the call raises
 ``concurrent.futures.process.BrokenProcessPool`` after a new child has been started; the worker
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.config import Limits
-from streams.models import Article, Extraction, Match
+from streams.models import Article, Match
 from streams.pipeline import Pipeline, Result
 from streams.rules import RuleSet, load_ruleset
 
@@ -72,7 +72,7 @@ def _child_process(ruleset: RuleSet | None, articles: list[Article]
     assert _child is not None, "child not initialised"
     if ruleset is not None:
         _child.swap_rules(ruleset)
-    return [(r.extraction.language, r.extraction.supported, r.matches, r.extraction_seconds,
+    return [(r.language, r.supported, r.matches, r.extraction_seconds,
              r.evaluation_seconds) for r in _child.process_many(articles)]
 
 
@@ -80,7 +80,9 @@ def _child_process(ruleset: RuleSet | None, articles: list[Article]
 
 
 class PipelineProcess:
-    """Pipeline stand-in that forwards batches to one child process."""
+    """The pipeline in one child process (an :class:`streams.pipeline.ArticlePipeline`)."""
+
+    parallel_batches = True  # batches queue up for the child
 
     def __init__(self, ruleset: RuleSet, lexicon_dir: Path) -> None:
         self.ruleset = ruleset
@@ -130,7 +132,7 @@ class PipelineProcess:
                     pool.shutdown(wait=False, cancel_futures=True)
                     self._pool, self._child_version = self._new_pool()
             raise
-        return [Result(article, Extraction(article.id, language, supported, text=""), matches, t_ex, t_ev)
+        return [Result(article, language, supported, matches, t_ex, t_ev)
                 for article, (language, supported, matches, t_ex, t_ev) in zip(batch, rows, strict=True)]
 
     def close(self) -> None:

@@ -39,7 +39,10 @@ def _is_reference_complete(alerts: list[dict[str, Any]]) -> bool:
 
 
 @pytest.mark.skipif(not REFERENCE_ARTICLE.exists(), reason="../shared/data is not beside the project")
-def test_reference_article_gives_the_three_alerts(harness: WorkerHarness) -> None:
+@pytest.mark.parametrize("pipeline_process", ["true", "false"], ids=["child-process", "in-process"])
+def test_reference_article_gives_the_three_alerts(harness: WorkerHarness, pipeline_process: str) -> None:
+    """Both pipeline backends (streams.pipeline.ArticlePipeline) give the same alerts."""
+    harness.extra_env["NEWSALERT_PIPELINE_PROCESS"] = pipeline_process
     text = REFERENCE_ARTICLE.read_text(encoding="utf-8")
     harness.start_worker()
     harness.publish({"id": "kursk-troops-de", "text": text, "source": "reference", "language": "de"})

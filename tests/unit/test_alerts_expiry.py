@@ -16,7 +16,7 @@ from streams.alerts.expiry import (
     watermarks,
 )
 from streams.alerts.identity import alert_id
-from streams.alerts.suppression import Suppressor, state_key
+from streams.alerts.suppression import SuppressionEntry, Suppressor, article_key, state_key
 from streams.config import Settings
 from streams.models import ArticleRef, Evidence, Match
 
@@ -36,13 +36,13 @@ def _match(article: str, key: str = "civilian-casualties:UA:city:kharkiv", windo
     )
 
 
-def _entry(start: float, window: int | None = DAY, *, last: float | None = None, keyed: bool | None = True) -> dict[str, Any]:
-    e: dict[str, Any] = {"window_start": start, "first_seen": start, "last_seen": start if last is None else last}
-    if window is not None:
-        e["window_seconds"] = window
-    if keyed is not None:
-        e["keyed"] = keyed
-    return e
+def _entry(start: float, window: int = DAY, *, last: float | None = None, keyed: bool = True) -> SuppressionEntry:
+    return SuppressionEntry(alert_id=f"id-{start}", window_start=start, window_seconds=window, keyed=keyed,
+                            first_seen=start, last_seen=start if last is None else last)
+
+
+def _json(start: float, **kw: Any) -> dict[str, Any]:
+    return _entry(start, **kw).to_json()
 
 
 # ---- the decision ---------------------------------------------------------------------------
@@ -50,34 +50,27 @@ def _entry(start: float, window: int | None = DAY, *, last: float | None = None,
 def test_entry_is_kept_inside_window_plus_grace_and_dropped_after() -> None:
     e = _entry(T0)
     grace = 2 * HOUR
-    assert event_end(e, "r|k") == T0 + DAY
-    assert not expired(e, "r|k", T0 + DAY - 1, grace)           # window still open
-    assert not expired(e, "r|k", T0 + DAY + grace - 0.001, grace)  # window over, grace not
-    assert expired(e, "r|k", T0 + DAY + grace, grace)            # from here a match starts a new event
-    assert expired(e, "r|k", T0 + 10 * DAY, grace)
+    assert event_end(e) == T0 + DAY
+    assert not expired(e, T0 + DAY - 1, grace)           # window still open
+    assert not expired(e, T0 + DAY + grace - 0.001, grace)  # window over, grace not
+    assert expired(e, T0 + DAY + grace, grace)            # from here a match starts a new event
+    assert expired(e, T0 + 10 * DAY, grace)
 
 
 def test_the_wider_of_stored_and_loaded_window_counts() -> None:
     e = _entry(T0, window=HOUR)
-    assert event_end(e, "r|k", rule_window=DAY) == T0 + DAY   # reload widened the window
-    assert event_end(e, "r|k", rule_window=60) == T0 + HOUR
-    old = _entry(T0, window=None, keyed=None)                 # written before window_seconds existed
-    assert event_end(old, "r|k", rule_window=DAY) == T0 + DAY
-    assert event_end(old, "r|k") is None                      # window unknown: kept
-    assert not expired(old, "r|k", T0 + 100 * DAY, 0)
+    assert event_end(e, rule_window=DAY) == T0 + DAY   # reload widened the window
+    assert event_end(e, rule_window=60) == T0 + HOUR
 
 
 def test_window_zero_with_a_key_never_expires_without_a_key_after_the_grace() -> None:
     keyed = _entry(T0, window=0, keyed=True)
-    assert event_end(keyed, "r|some-key") is None
-    assert event_end(_entry(T0, window=DAY), "r|k", rule_window=0) is None  # rule now window 0
+    assert event_end(keyed) is None
+    assert event_end(_entry(T0, window=DAY), rule_window=0) is None  # rule now window 0
     single = _entry(T0, window=0, keyed=False)
-    assert event_end(single, "r|article:a1") == T0
-    assert not expired(single, "r|article:a1", T0 + HOUR - 1, HOUR)
-    assert expired(single, "r|article:a1", T0 + HOUR, HOUR)
-    # entries written before "keyed" was stored: told apart by the state key
-    assert event_end(_entry(T0, window=0, keyed=None), "r|article:a1") == T0
-    assert event_end(_entry(T0, window=0, keyed=None), "r|r:UA") is None
+    assert event_end(single) == T0
+    assert not expired(single, T0 + HOUR - 1, HOUR)
+    assert expired(single, T0 + HOUR, HOUR)
 
 
 def test_watermark_is_the_newest_last_seen_per_partition_not_after_the_wall_clock() -> None:
@@ -89,18 +82,18 @@ def test_watermark_is_the_newest_last_seen_per_partition_not_after_the_wall_cloc
 
 def test_each_partition_expires_by_its_own_watermark() -> None:
     entries = [
-        ("r|old-0", 0, _entry(T0)),
-        ("r|old-1", 1, _entry(T0)),
-        ("r|new-1", 1, _entry(T0 + 3 * DAY)),  # partition 1 has moved on, partition 0 has not
-        ("r|future", 1, _entry(WALL + 10 * DAY)),
-        ("r|bad", 1, {"window_start": "x"}),
+        ("r|old-0", 0, _json(T0)),
+        ("r|old-1", 1, _json(T0)),
+        ("r|new-1", 1, _json(T0 + 3 * DAY)),  # partition 1 has moved on, partition 0 has not
+        ("r|future", 1, _json(WALL + 10 * DAY)),
+        ("r|bad", 1, {"window_start": "x"}),  # no version reads it: dropped
     ]
     doomed = expired_keys(entries, grace=HOUR, wall=WALL, rule_windows={})
-    assert doomed == [("r|old-1", 1)]
+    assert doomed == [("r|old-1", 1), ("r|bad", 1)]
 
 
 def test_a_bogus_future_date_does_not_expire_the_partition() -> None:
-    entries = [("r|live", 0, _entry(T0)), ("r|bogus", 0, _entry(T0 + 10_000 * DAY))]
+    entries = [("r|live", 0, _json(T0)), ("r|bogus", 0, _json(T0 + 10_000 * DAY))]
     assert expired_keys(entries, grace=HOUR, wall=T0 + HOUR, rule_windows={}) == []
 
 
@@ -147,7 +140,8 @@ def test_dropped_event_then_a_match_starts_a_new_event_as_an_expired_window_does
         s.observe(_match("a2"), ArticleRef("a2"), T0 + HOUR)
         s.observe(_match("x1", key="other"), ArticleRef("x1"), T0 + DAY + grace)
     key = state_key(_match("a1"))
-    assert _prune(pruned, grace) == [key]
+    # the event goes with the markers of the articles it counted
+    assert _prune(pruned, grace) == [key, article_key(key, "a1"), article_key(key, "a2")]
     assert _prune(pruned, grace) == []
     t = T0 + DAY + grace + 60
     after_prune = Suppressor(pruned, "test").observe(_match("a3"), ArticleRef("a3"), t).alert
@@ -157,6 +151,23 @@ def test_dropped_event_then_a_match_starts_a_new_event_as_an_expired_window_does
     assert after_prune.alert_id == alert_id("civilian-casualties", "civilian-casualties:UA:city:kharkiv", t)
     assert after_prune == no_prune
     assert pruned[key] == kept[key]
+
+
+def test_markers_of_an_earlier_window_or_of_a_missing_event_are_dropped_others_kept() -> None:
+    state: dict[str, Any] = {}
+    s = Suppressor(state, "test")
+    s.observe(_match("a1", window=HOUR), ArticleRef("a1"), T0)
+    key = state_key(_match("a1"))
+    s.observe(_match("a2", window=HOUR), ArticleRef("a2"), T0 + 2 * HOUR)  # a new window of the same key
+    state[article_key("r|gone", "x")] = {"event": "e", "content": ""}
+    assert sorted(_prune(state, 10 * DAY)) == sorted([article_key(key, "a1"), article_key("r|gone", "x")])
+    assert set(state) == {key, article_key(key, "a2")}
+
+
+def test_a_marker_lives_in_the_partition_of_its_event() -> None:
+    key = "civilian-casualties|civilian-casualties:UA:city:kharkiv"
+    for n in (2, 4, 7):
+        assert partition_for_key(article_key(key, "a1"), n) == partition_for_key(key, n)
 
 
 # ---- the table side ---------------------------------------------------------------------------
@@ -190,10 +201,10 @@ def test_pruner_deletes_with_tombstones_in_owned_partitions_only() -> None:
     by_partition = {k: partition_for_key(k, 2) for k in keys}
     assert set(by_partition.values()) == {0, 1}
     for k in keys:
-        table.data[k] = _entry(T0)
+        table.data[k] = _json(T0)
     fresh = {p: next(k for k in keys if by_partition[k] == p) for p in (0, 1)}
     for k in fresh.values():
-        table.data[k] = _entry(T0 + 3 * DAY)  # moves both partitions' watermark
+        table.data[k] = _json(T0 + 3 * DAY)  # moves both partitions' watermark
     table.data._key_partition.update(by_partition)  # Faust's memory store, for recovered keys
 
     pruner = TablePruner(table, partitions=2, grace=HOUR)

@@ -16,19 +16,18 @@ from tests.unit.test_delivery_schema import make_alert
 
 
 def test_default_severity_and_rule_topics_in_order_without_duplicates() -> None:
-    alert = make_alert(severity="critical", topics=("alerts.military", "alerts"))
+    alert = make_alert(severity="critical", topics=("alerts.ops", "alerts.military", "alerts"))
     topics = topics_for(
         alert,
         default_topic="alerts",
         severity_topics={"high": "alerts.high", "critical": "alerts.critical"},
-        rule_topics={"troops-moved": ["alerts.ops", "alerts.military"], "other": ["nope"]},
     )
     assert topics == ["alerts", "alerts.critical", "alerts.ops", "alerts.military"]
 
 
 def test_severity_topic_is_for_that_severity_only() -> None:
     low = make_alert(severity="low")
-    assert topics_for(low, default_topic="alerts", severity_topics={"high": "alerts.high"}, rule_topics={}) == [
+    assert topics_for(low, default_topic="alerts", severity_topics={"high": "alerts.high"}) == [
         "alerts"
     ]
 

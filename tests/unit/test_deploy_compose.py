@@ -171,6 +171,7 @@ def test_topic_init_creates_what_the_worker_uses(services: dict[str, Any]) -> No
         settings.dlq_topic,
         settings.matches_topic,
         f"{settings.app_id}-suppression-changelog",
+        f"{settings.app_id}-suppression-articles-changelog",
     }
     assert set(created) == expected
     # One partition count for all of them, the one the workers are told.

@@ -547,12 +547,14 @@ def test_topics_match_what_the_worker_expects(renders: dict[str, list[Manifest]]
     settings, env = worker_settings(docs)
     topics = {(t["spec"].get("topicName") or t["metadata"]["name"]): t for t in every(docs, "KafkaTopic")}
     changelog = f"{settings.app_id}-suppression-changelog"
+    articles_changelog = f"{settings.app_id}-suppression-articles-changelog"
     expected = {
         settings.articles_topic,
         settings.alerts_topic,
         settings.dlq_topic,
         settings.matches_topic,
         changelog,
+        articles_changelog,
     }
     # Alerts also go to the topics that rules name and to the per-severity topics.
     expected |= set(severity_topics_from_env(env).values())
@@ -562,6 +564,7 @@ def test_topics_match_what_the_worker_expects(renders: dict[str, list[Manifest]]
         assert topic["spec"]["partitions"] == settings.topic_partitions, name
         assert topic["spec"]["replicas"] == settings.topic_replication, name
     assert topics[changelog]["spec"]["config"]["cleanup.policy"] == "compact"
+    assert topics[articles_changelog]["spec"]["config"]["cleanup.policy"] == "compact"
     # Every Strimzi resource names the same cluster, the one the worker connects to.
     clusters = {
         d["metadata"]["labels"]["strimzi.io/cluster"]
@@ -613,6 +616,7 @@ def test_worker_kafka_credentials_come_from_strimzi(renders: dict[str, list[Mani
     for out in (settings.alerts_topic, settings.dlq_topic, settings.matches_topic):
         assert allowed("topic", out, "Write"), out
     assert allowed("topic", f"{settings.app_id}-suppression-changelog", "Create")
+    assert allowed("topic", f"{settings.app_id}-suppression-articles-changelog", "Create")
     assert allowed("group", settings.app_id, "Read")
 
 

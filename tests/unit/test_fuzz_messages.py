@@ -113,7 +113,7 @@ def process(article: Article, kind: str) -> None:
     t0 = time.perf_counter()
     result = pipe.process(article)
     TIMINGS[f"pipeline {kind}"].append(time.perf_counter() - t0)
-    assert result.extraction.article_id == article.id
+    assert result.article.id == article.id and isinstance(result.language, str)
     for match in result.matches:
         json.dumps(match.to_dict(), ensure_ascii=False).encode("utf-8")
     for alert in result.standalone_alerts():

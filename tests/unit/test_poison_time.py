@@ -23,11 +23,11 @@ from streams.models import (
     LATEST_PUBLISHED,
     Article,
     ArticleError,
-    ArticleRef,
-    Match,
     published_epoch,
 )
 from streams.pipeline import PIPELINE_VERSION, Pipeline
+from streams.worker.article_batches import ArticleBatchStage
+from streams.worker.match_envelope import MatchEnvelope
 from streams.worker.messages import SourceRecord, check_record_time, decode_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,13 +116,9 @@ def run_path(pipeline: Pipeline, raw: bytes, record_ts: float, state: dict[str, 
         return f"dead_letter:{exc.reason}"
     result = pipeline.process(article)
     sent = 0
-    for match in result.matches:
-        envelope = json.loads(json.dumps({
-            "match": match.to_dict(), "article": ArticleRef.of(article, result.extraction.language).to_dict(),
-            "event_time": result.event_time(fallback=record.timestamp), "received": record.timestamp,
-        }, ensure_ascii=False))
-        outcome = Suppressor(state, PIPELINE_VERSION).observe(
-            Match.from_dict(envelope["match"]), ArticleRef(**envelope["article"]), float(envelope["event_time"]))
+    for _, value in ArticleBatchStage.envelopes(record, article, result):
+        envelope = MatchEnvelope.decode(value)
+        outcome = Suppressor(state, PIPELINE_VERSION).observe(envelope.match, envelope.article, envelope.event_time)
         if outcome.alert is not None:
             json.dumps(outcome.alert.to_dict(), ensure_ascii=False).encode()
             sent += 1

@@ -23,6 +23,12 @@ def ruleset(tmp_path: Path, **files: str) -> RuleSet:
     return load_ruleset(d)
 
 
+def rule_yaml(rule_id: str, body: str) -> str:
+    """A rule file: the header every rule needs (title, severity, tags) and ``body``, the part the
+    test is about (``match:`` and any other key)."""
+    return f"id: {rule_id}\ntitle: t\nseverity: low\ntags: [x]\n" + textwrap.dedent(body)
+
+
 def run(rs: RuleSet, ex: Extraction, source: str | None = None) -> list[Match]:
     return rs.evaluate(ex, Article(id=ex.article_id, text=ex.text, source=source))
 
@@ -218,13 +224,9 @@ def test_thresholds(tmp_path: Path) -> None:
 
 
 def test_at_most_and_range(tmp_path: Path) -> None:
-    rule = """
-    id: small
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("small", """
     match: {count: {counted: soldiers, at_least: 1000, at_most: 5000, as: troops}}
-    """
+    """)
     rs = ruleset(tmp_path, small=rule)
     up_to = H("Bis zu 12.000 Soldaten.").count("Bis zu 12.000", 1, 12000, counted="soldiers").build()
     assert run(rs, up_to) == []  # the value of "up to 12,000" is 12,000
@@ -247,16 +249,12 @@ def test_where_comparisons_and_lists(tmp_path: Path) -> None:
 
 
 def test_any_all_not(tmp_path: Path) -> None:
-    rule = """
-    id: logic
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("logic", """
     match:
       all:
         - any: [{concept: drone}, {concept: missile}]
         - not: {concept: exercise}
-    """
+    """)
     rs = ruleset(tmp_path, logic=rule)
     assert len(run(rs, H("Eine Drohne schlug ein.").concept("Drohne", "drone").build())) == 1
     assert len(run(rs, H("Eine Rakete schlug ein.").concept("Rakete", "missile").build())) == 1
@@ -280,15 +278,11 @@ def test_entity_filters_id_country_kind(tmp_path: Path) -> None:
 
 
 def test_language_and_source_filters(tmp_path: Path) -> None:
-    rule = """
-    id: filt
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("filt", """
     languages: [en]
     exclude_sources: [Satire Daily]
     match: {concept: drone}
-    """
+    """)
     rs = ruleset(tmp_path, filt=rule)
     de = H("Eine Drohne.", language="de").concept("Drohne", "drone").build()
     en = H("A drone.", language="en").concept("drone", "drone").build()
@@ -319,13 +313,9 @@ def test_regex_leaf_with_binding(tmp_path: Path) -> None:
 
 
 def test_regex_is_case_insensitive_on_request(tmp_path: Path) -> None:
-    rule = """
-    id: rx
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("rx", """
     match: {regex: {pattern: 'sarin', ignore_case: true}}
-    """
+    """)
     assert len(run(ruleset(tmp_path, rx=rule), H("Das Nervengift Sarin.").build())) == 1
 
 
@@ -399,14 +389,10 @@ def test_library_file_with_rules_section_and_disabled_rule(tmp_path: Path) -> No
 
 
 def test_aggregate_fields(tmp_path: Path) -> None:
-    rule = """
-    id: agg
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("agg", """
     match: {entity: {type: GPE, as: place}}
     aggregate: {min_articles: 3, window: 6h, key: "{rule}:{place.country}"}
-    """
+    """)
     [m] = run(ruleset(tmp_path, agg=rule), two_cities())
     assert (m.min_articles, m.window_seconds, m.suppression_key) == (3, 21600, "agg:UA")
 
@@ -487,15 +473,11 @@ def test_exists_adds_no_bindings_or_evidence(tmp_path: Path) -> None:
 
 
 def test_lead_scope(tmp_path: Path) -> None:
-    rule = """
-    id: lead
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("lead", """
     match:
       - count: {counted: people, event: killed}
       - not: {lead: {sentences: 1, match: {concept: anniversary}}}
-    """
+    """)
     rs = ruleset(tmp_path, lead=rule)
     memorial = (H("Die Stadt gedenkt der Opfer. Damals starben vier Menschen.")
                 .concept("gedenkt", "anniversary").count("vier", 4, counted="people", event="killed").build())
@@ -552,13 +534,9 @@ def test_unsupported_language_extraction_does_not_fail(tmp_path: Path) -> None:
     text = "Ceci est un article en français sur la météo."
     ex = Extraction(article_id="fr", language="fr", supported=False, text=text)
     assert pack.evaluate(ex, Article(id="fr", text=text)) == []
-    rule = """
-    id: rx
-    title: t
-    severity: low
-    tags: [x]
+    rule = rule_yaml("rx", """
     match: {regex: 'météo'}
-    """
+    """)
     [m] = run(ruleset(tmp_path, rx=rule), ex)
     assert m.evidence[0].text == "météo" and text[m.evidence[0].start:m.evidence[0].end] == "météo"
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from streams.alerts.identity import alert_id
-from streams.alerts.suppression import Suppressor, standalone_alert
+from streams.alerts.suppression import (
+    ArticleSeen,
+    SuppressionEntry,
+    Suppressor,
+    article_key,
+    standalone_alert,
+)
 from streams.models import ArticleRef, Evidence, Match
 
 
@@ -96,3 +104,57 @@ def test_matches_without_a_key_are_never_merged_across_articles() -> None:
     b = s.observe(_match(4, "a2", key=""), ArticleRef("a2"), 1001.0).alert
     assert a is not None and b is not None
     assert a.status == b.status == "new" and a.alert_id != b.alert_id
+
+
+# ---- updated articles (issue 16, item 4) and the typed state --------------------------------------
+
+def test_an_updated_article_updates_its_event_without_counting_twice() -> None:
+    s = Suppressor({}, "test")
+    first = s.observe(_match(4, "a1"), ArticleRef("a1", title="4 killed"), 1000.0, content="v1")
+    other = s.observe(_match(4, "a2"), ArticleRef("a2"), 1100.0, content="w1")
+    # the same article id published again: the death toll rises from 4 to 40
+    updated = s.observe(_match(40, "a1"), ArticleRef("a1", title="40 killed"), 1200.0, content="v2")
+    assert first.alert is not None and other.alert is not None
+    assert updated.reason == "update" and updated.alert is not None
+    alert = updated.alert
+    assert (alert.alert_id, alert.revision, alert.corroboration) == (first.alert.alert_id, 3, 2)
+    assert alert.facts["killed"]["value"] == 40
+    assert [(a.id, a.title) for a in alert.articles] == [("a1", "40 killed"), ("a2", None)]  # a1 keeps its place
+    # an exact duplicate of the update is a no-op, so is an edit that brings nothing new
+    assert s.observe(_match(40, "a1"), ArticleRef("a1"), 1200.0, content="v2").reason == "duplicate_article"
+    assert s.observe(_match(40, "a1"), ArticleRef("a1"), 1300.0, content="v3").reason == "unchanged_article"
+    assert s.observe(_match(7, "a1"), ArticleRef("a1"), 1300.0, content="v4").alert is None  # never de-escalates
+
+
+def test_the_state_is_typed_json_without_article_ids_beyond_the_alerts_references() -> None:
+    state: dict = {}
+    s = Suppressor(state, "test")
+    for i in range(40):
+        last = s.observe(_match(4, f"a{i}"), ArticleRef(f"a{i}", title=f"t{i}"), 1000.0 + i, content=f"c{i}")
+    key = "civilian-casualties|civilian-casualties:city:UA-Kharkiv"
+    entry = SuppressionEntry.from_json(state[key])
+    assert entry.to_json() == state[key]
+    assert json.loads(json.dumps(state[key])) == state[key]
+    assert entry.corroboration == 40 and entry.revision == 40 and entry.last_article == "a39"
+    assert "a0" not in json.dumps(state[key])  # constant size: one article id
+    assert last.alert is not None
+    assert [(a.id, a.title) for a in last.alert.articles] == [(f"a{i}", f"t{i}") for i in range(15, 40)]
+    assert ArticleSeen.from_json(state[article_key(key, "a1")]) == ArticleSeen(
+        entry.alert_id, "c1", ArticleRef("a1", title="t1"), "a0")
+
+
+def test_an_entry_this_version_cannot_read_starts_its_event_again_instead_of_failing() -> None:
+    key = "civilian-casualties|civilian-casualties:city:UA-Kharkiv"
+    state: dict = {key: {"alert_id": "x", "article_ids": ["a0"], "window_start": 1000.0}}
+    outcome = Suppressor(state, "test").observe(_match(4, "a1"), ArticleRef("a1"), 1000.0, content="c")
+    assert outcome.alert is not None and outcome.alert.status == "new"
+    assert SuppressionEntry.from_json(state[key]).corroboration == 1
+
+
+def test_marker_keys_name_their_event_unambiguously() -> None:
+    from streams.alerts.suppression import event_key_of
+
+    for event, article in [("r|k", "a1"), ("r|k:1", "2"), ("r|k", ":12"), ("r|", ""), ("r|ü~", "~5:x")]:
+        assert event_key_of(article_key(event, article)) == event
+    assert article_key("r|k:1", "2") != article_key("r|k", ":12")
+    assert event_key_of("r|k") is None

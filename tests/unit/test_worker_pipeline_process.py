@@ -42,7 +42,7 @@ def child() -> Iterator[PipelineProcess]:
 
 
 def summary(results: list) -> list[tuple[str, str, bool, list[tuple[str, str, tuple[str, ...]]]]]:
-    return [(r.article.id, r.extraction.language, r.extraction.supported,
+    return [(r.article.id, r.language, r.supported,
              sorted((m.rule_id, m.suppression_key, tuple(e.text for e in m.evidence)) for m in r.matches))
             for r in results]
 
