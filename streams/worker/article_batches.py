@@ -19,7 +19,7 @@ from typing import Any
 
 from streams.config import Limits
 from streams.metrics import Metrics
-from streams.models import Article, ArticleError, ArticleRef
+from streams.models import MAX_EXTRA_BYTES, Article, ArticleError, ArticleRef
 from streams.pipeline import ArticlePipeline, Result
 from streams.worker.dead_letters import DeadLetters, where
 from streams.worker.failures import RecordFailures
@@ -99,7 +99,7 @@ class ArticleBatchStage:
         acks = [await self.dead_letters.send(record, exc) for record, exc in prepared.rejected]
         for (record, article), result in zip(prepared.articles, prepared.results, strict=True):
             try:
-                messages = self.envelopes(record, article, result)
+                messages = self.envelopes(record, article, result, self.limits.max_extra_bytes)
             except Exception as exc:  # noqa: BLE001 - one article's failure is its own (failures.py)
                 acks.append(await self.dead_letters.send(record, self.failures.failed(AGENT, where(record), exc)))
                 continue
@@ -121,9 +121,12 @@ class ArticleBatchStage:
             self.metrics.observe_processing_latency(max(0.0, now - record.timestamp))
         return acks
 
-    def envelopes(self, record: SourceRecord, article: Article, result: Result) -> list[tuple[bytes, bytes]]:
-        """The matches-topic messages (key, value) of one article, all built before any is sent."""
-        ref = ArticleRef.of(article, result.language, max_extra_bytes=self.limits.max_extra_bytes)
+    @staticmethod
+    def envelopes(record: SourceRecord, article: Article, result: Result,
+                  max_extra_bytes: int = MAX_EXTRA_BYTES) -> list[tuple[bytes, bytes]]:
+        """The matches-topic messages (key, value) of one article, all built before any is sent;
+        unknown article fields larger than ``max_extra_bytes`` stay out of the article reference."""
+        ref = ArticleRef.of(article, result.language, max_extra_bytes=max_extra_bytes)
         event_time = result.event_time(fallback=record.timestamp)
         content = content_hash(article)
         return [MatchEnvelope(match, ref, event_time, content).encode() for match in result.matches]

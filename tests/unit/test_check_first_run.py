@@ -53,6 +53,6 @@ def test_languages_load_on_first_need() -> None:
     pipelines = pipeline.extractor.pipelines
     assert getattr(pipelines, "built", None) == ()
     result = pipeline.process(Article(id="de1", text=(ROOT / "streams/samples/article.txt").read_text("utf-8")))
-    assert result.extraction.language == "de" and result.matches
+    assert result.language == "de" and result.matches
     assert pipelines.built == ("de",)  # type: ignore[attr-defined]
     assert "en" in pipelines and set(pipelines) == {"de", "en"}

@@ -25,14 +25,14 @@ def test_each_article_gets_its_own_extraction_time() -> None:
     # the fastest of the warm runs of each (a busy machine adds noise, never removes work); before,
     # both got the batch mean and were exactly equal
     times = {a: min(r.extraction_seconds for run in runs[1:] for r in run if r.article.id == a) for a in ("kurz", "long")}
-    assert {r.extraction.language for r in results} == {"de", "en"}
+    assert {r.language for r in results} == {"de", "en"}
     assert times["long"] > 2 * times["kurz"] > 0, times
     assert results[0].extraction_seconds != results[1].extraction_seconds
 
     registry = CollectorRegistry()
     metrics = Metrics(registry)
     for r in results:
-        metrics.observe_extraction(r.extraction_seconds, r.extraction.language)
+        metrics.observe_extraction(r.extraction_seconds, r.language)
     de = registry.get_sample_value("newsalert_extraction_duration_seconds_sum", {"language": "de"})
     en = registry.get_sample_value("newsalert_extraction_duration_seconds_sum", {"language": "en"})
     assert de is not None and en is not None and en > de
