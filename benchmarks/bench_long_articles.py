@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             result = pipeline.process(article)
             full.append((time.perf_counter() - t1) * 1000)
             rules.append(result.evaluation_seconds * 1000)
-        ex = pipeline.extractor.extract(article)
+        ex = pipeline.extractor.extract_many([article])[0]
         print(f"\n{chars:,} characters: {len(ex.sentences):,} sentences, {len(ex.tokens):,} tokens, "
               f"{len(ex.entities):,} entities, {len(ex.concepts):,} concepts, {len(ex.counts):,} counts, "
               f"{len(result.matches)} matches")
