@@ -116,15 +116,20 @@ class ArticleSeen:
     content: str
     ref: ArticleRef
     prev: str | None = None
+    # the event's corroboration once this article was counted: an event entry below it was never
+    # written (a worker killed between the marker's changelog write and the entry's), so the
+    # article is counted again rather than lost or counted twice (the marker is written first)
+    counted_at: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": self.event, "content": self.content, "ref": self.ref.to_dict(), "prev": self.prev}
+        return {"event": self.event, "content": self.content, "ref": self.ref.to_dict(), "prev": self.prev,
+                "counted_at": self.counted_at}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ArticleSeen:
         prev = data["prev"]
         return cls(event=str(data["event"]), content=str(data["content"]), ref=ArticleRef(**data["ref"]),
-                   prev=None if prev is None else str(prev))
+                   prev=None if prev is None else str(prev), counted_at=int(data.get("counted_at", 0)))
 
 
 class Suppressor:
@@ -150,7 +155,7 @@ class Suppressor:
                                      keyed=bool(match.suppression_key), first_seen=event_time, last_seen=event_time)
         marker = article_key(key, article.id)
         seen = _read(ArticleSeen, self.state.get(marker))
-        counted = seen is not None and seen.event == entry.alert_id
+        counted = seen is not None and seen.event == entry.alert_id and entry.corroboration >= seen.counted_at
         if counted and seen is not None and seen.content == content:
             return Outcome(None, "duplicate_article")
         entry.window_seconds = window
@@ -160,16 +165,16 @@ class Suppressor:
         changed = facts != entry.facts
         entry.facts = facts
         if counted and seen is not None:
-            prev = seen.prev  # an updated article keeps its place
+            prev, counted_at = seen.prev, seen.counted_at  # an updated article keeps its place
         else:
             prev, entry.last_article = entry.last_article, article.id
-        self.state[marker] = ArticleSeen(entry.alert_id, content, article, prev).to_json()
+            entry.corroboration += 1
+            counted_at = entry.corroboration
+        self.state[marker] = ArticleSeen(entry.alert_id, content, article, prev, counted_at).to_json()
         if counted and not changed:
             # the same article again with other content that brings nothing new to the event
             self.state[key] = entry.to_json()
             return Outcome(None, "unchanged_article")
-        if not counted:
-            entry.corroboration += 1
         if entry.corroboration < max(1, match.min_articles):
             self.state[key] = entry.to_json()
             return Outcome(None, "below_threshold")

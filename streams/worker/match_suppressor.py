@@ -41,7 +41,8 @@ class SuppressionTable(Protocol):
 
     def get(self, key: str, default: Any = None) -> Any: ...
 
-    def write(self, partition: int, key: str, entry: Any) -> None: ...
+    def write(self, partition: int, key: str, entry: Any) -> Awaitable[Any] | None:
+        """Write one entry; returns the acknowledgement of its changelog write, if there is one."""
 
 
 class FaustSuppressionTable:
@@ -63,10 +64,10 @@ class FaustSuppressionTable:
         # read, and an alert reads up to 25 article markers
         return self._table(key).data.get(key, default)
 
-    def write(self, partition: int, key: str, entry: Any) -> None:
+    def write(self, partition: int, key: str, entry: Any) -> Awaitable[Any] | None:
         table = self._table(key)
         table.data[key] = entry
-        table.send_changelog(partition, key, entry)
+        return table.send_changelog(partition, key, entry)  # type: ignore[no-any-return]
 
 
 class StagedState(dict[str, Any]):
@@ -158,7 +159,13 @@ class MatchSuppressor:
             # the changelog after that owner's: leave state and acks to it.
             log.info("rebalance during a batch of %d matches: its state is left to the new owner", len(events))
             return
+        # markers before events, and durable first: an event entry on the changelog then always has
+        # its articles' markers there too, so a replay after kill -9 never counts an article twice
+        # (ArticleSeen.counted_at tells a marker whose entry was lost: the article is counted again)
+        markers = [self.table.write(written_by[k], k, e) for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
+        await asyncio.gather(*[m for m in markers if m is not None])
         for skey, entry in batch.items():
-            self.table.write(written_by[skey], skey, entry)
+            if not skey.startswith(ARTICLE_KEY_PREFIX):
+                self.table.write(written_by[skey], skey, entry)
         for event in events:
             await ack(event)

@@ -140,7 +140,26 @@ def test_the_state_is_typed_json_without_article_ids_beyond_the_alerts_reference
     assert last.alert is not None
     assert [(a.id, a.title) for a in last.alert.articles] == [(f"a{i}", f"t{i}") for i in range(15, 40)]
     assert ArticleSeen.from_json(state[article_key(key, "a1")]) == ArticleSeen(
-        entry.alert_id, "c1", ArticleRef("a1", title="t1"), "a0")
+        entry.alert_id, "c1", ArticleRef("a1", title="t1"), "a0", counted_at=2)
+
+
+def test_a_marker_whose_event_entry_was_lost_counts_its_article_once() -> None:
+    """kill -9 between the marker's changelog write and the entry's (markers go first): the replay
+    finds the marker but the older entry, and counts the article again, once, with the same alert."""
+    state: dict = {}
+    s = Suppressor(state, "test")
+    key = "civilian-casualties|civilian-casualties:city:UA-Kharkiv"
+    s.observe(_match(4, "a0"), ArticleRef("a0"), 1000.0, content="c0")
+    before = dict(state)  # what the changelog held when the worker was killed
+    first = s.observe(_match(5, "a1"), ArticleRef("a1"), 1001.0, content="c1")
+    lost_entry = dict(state)
+    lost_entry[key] = before[key]  # the marker of a1 was written, its event entry was not
+    replay = Suppressor(lost_entry, "test").observe(_match(5, "a1"), ArticleRef("a1"), 1001.0, content="c1")
+    assert first.alert is not None and replay.alert is not None
+    assert replay.alert.to_dict() | {"detected_at": ""} == first.alert.to_dict() | {"detected_at": ""}
+    assert SuppressionEntry.from_json(lost_entry[key]).corroboration == 2
+    # and with both written, the same match again is a duplicate, not a third article
+    assert Suppressor(lost_entry, "test").observe(_match(5, "a1"), ArticleRef("a1"), 1001.0, content="c1").alert is None
 
 
 def test_an_entry_this_version_cannot_read_starts_its_event_again_instead_of_failing() -> None:

@@ -130,7 +130,7 @@ def test_an_unsupported_language_passes_through_without_matches() -> None:
 
 def test_a_message_that_raises_while_building_its_envelopes_is_dead_lettered_and_the_batch_goes_on() -> None:
     s, _, send, registry = stage()
-    s.envelopes = lambda record, art, result: (_ for _ in ()).throw(OverflowError("no date"))  # type: ignore[method-assign]
+    s.envelopes = lambda record, art, result, max_extra_bytes=0: (_ for _ in ()).throw(OverflowError("no date"))  # type: ignore[method-assign]
 
     async def run() -> None:
         await s.send(await s.prepare([event(article("a1", "Two were killed."))]))
