@@ -6,10 +6,8 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +21,13 @@ from streams.delivery.topics import ensure_topics
 from streams.kafka.settings import KafkaSettings
 from streams.models import Alert
 from tests.conftest import consume_until
+from tests.local_http import LocalHTTPServer, QuietHandler
 from tests.unit.test_delivery_schema import make_alert
 
 pytestmark = pytest.mark.integration
 
 
-class Hook:
+class Hook(LocalHTTPServer):
     """A webhook on 127.0.0.1: ``plan[path]`` lists the status codes to answer, the last one repeats."""
 
     def __init__(self) -> None:
@@ -36,7 +35,7 @@ class Hook:
         self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
         hook = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 seen = sum(1 for r in hook.requests if r[0] == self.path)
@@ -49,14 +48,8 @@ class Hook:
                 self.end_headers()
                 self.wfile.write(reply)
 
-            def log_message(self, *args: Any) -> None:
-                pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        super().__init__(Handler)
 
     def bodies(self, path: str) -> list[dict[str, Any]]:
         return [json.loads(r[2]) for r in self.requests if r[0] == path]
@@ -64,13 +57,8 @@ class Hook:
 
 @pytest.fixture
 def hook() -> Iterator[Hook]:
-    h = Hook()
-    h.thread.start()
-    try:
+    with Hook() as h:
         yield h
-    finally:
-        h.httpd.shutdown()
-        h.httpd.server_close()
 
 
 def produce(bootstrap: str, topic: str, alerts: list[Alert], raw: list[bytes] = ()) -> None:  # type: ignore[assignment]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from click.testing import CliRunner
 from streams.cli.main import cli
 from streams.delivery.feeds import article_id_for
 from tests.conftest import consume_until
+from tests.local_http import LocalHTTPServer, QuietHandler
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +46,7 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 
 
-class FeedServer:
+class FeedServer(LocalHTTPServer):
     """Feeds on 127.0.0.1 served by a threaded http.server; tests change ``pages`` between polls."""
 
     def __init__(self) -> None:
@@ -57,7 +56,7 @@ class FeedServer:
         self.not_modified = 0
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server API)
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 status, ctype, body = server.pages.get(self.path, (404, "text/plain", b"not here"))
@@ -75,25 +74,14 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: Any) -> None:
-                pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        super().__init__(Handler)
 
 
 @pytest.fixture
 def feeds() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    srv.thread.start()
-    try:
+    with FeedServer() as srv:
         yield srv
-    finally:
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
 
 
 def ingest(bootstrap: str, *args: str) -> Any:

@@ -4,15 +4,14 @@ and the alert ends in the dead-letter topic with the status and the location."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from tests.conftest import consume_until
 from tests.integration.test_delivery_forward import forward, produce
+from tests.local_http import LocalHTTPServer, QuietHandler
 from tests.unit.test_delivery_schema import make_alert
 
 pytestmark = pytest.mark.integration
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.integration
 TOKEN = "Bearer s3cr3t-token-for-the-test"  # noqa: S105 - a test value
 
 
-class Server:
+class Server(LocalHTTPServer):
     """Answers every request to ``path`` with ``plan[path]`` = (status, Location or None); records
     every request (method, path, headers, body), whatever the method."""
 
@@ -29,7 +28,7 @@ class Server:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _any(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
                 server.requests.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
@@ -43,27 +42,14 @@ class Server:
 
             do_GET = do_POST = do_PUT = do_HEAD = _any  # noqa: N815 (http.server API)
 
-            def log_message(self, *args: Any) -> None:
-                pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        super().__init__(Handler)
 
 
 @pytest.fixture
 def servers() -> Iterator[tuple[Server, Server]]:
-    pair = (Server(), Server())
-    for s in pair:
-        s.thread.start()
-    try:
-        yield pair
-    finally:
-        for s in pair:
-            s.httpd.shutdown()
-            s.httpd.server_close()
+    with Server() as first, Server() as second:
+        yield first, second
 
 
 def run(bootstrap: str, names: Callable[[str], str], url: str, *extra: str) -> tuple[Any, str]:
