@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from streams.extraction.frames.cues import FORCE_KINDS, YEAR
+from streams.extraction.frames.cues import ANIMAL_KINDS, COMBATANT_KINDS, FORCE_KINDS, YEAR
 from streams.models import Count, Entity, Extraction, Frame
 
 
@@ -22,7 +22,7 @@ def german_participle(word: str) -> bool:
 
 
 def latest_year(ex: Extraction) -> int | None:
-    years = [int(t.text) for t in ex.tokens if len(t.text) == 4 and YEAR.match(t.text)]
+    years = [int(t.text) for t in ex.tokens if t.like_num and len(t.text) == 4 and YEAR.match(t.text)]
     return max(years) if years else None
 
 
@@ -84,5 +84,29 @@ def merge_harm(frames: list[Frame], text: str) -> list[Frame]:
                 cues=prev.cues + tuple(c for c in f.cues if c not in prev.cues),
             )
             continue
+        out.append(f)
+    return out
+
+
+def resolve_harmed(frames: list[Frame]) -> list[Frame]:
+    """Who was harmed, told once for the article: "Mosul killings" in the headline and "members of
+    the security forces" in the body; "Rebel attacks kill 12 Iraqis" and "a dozen police officers";
+    "geschützte Greifvögel getötet" and "kamen durch Schrotmunition zu Tode". When every harm frame
+    that names its harmed names combatants (soldiers, fighters, police), or every one names
+    animals, a harm frame that leaves them unnamed, or counts as many "people" as such a frame
+    counts, is about them too."""
+    named = [f for f in frames if f.kind == "harm" and f.polarity == "affirmed"
+             and f.theme_kind not in (None, "unspecified", "people")]
+    kinds = {k for f in named for k in f.theme_kinds or (f.theme_kind or "",)}
+    if not named or not (kinds <= COMBATANT_KINDS or kinds <= ANIMAL_KINDS):
+        return frames
+    kind = named[0].theme_kind
+    figures = {k.value for f in named for k in f.counts}
+    out = []
+    for f in frames:
+        if f.kind == "harm" and (
+                f.theme_kind == "unspecified" and not f.counts
+                or f.theme_kind in ("unspecified", "people") and f.counts and {k.value for k in f.counts} <= figures):
+            f = replace(f, theme_kind=kind, theme_kinds=(kind or "",), cues=f.cues + ("harmed named elsewhere",))
         out.append(f)
     return out

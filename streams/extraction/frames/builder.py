@@ -23,6 +23,7 @@ no parser; clause-level patterns written for German and English word order stand
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from streams.extraction.frames.article import (
     german_participle,
@@ -31,6 +32,7 @@ from streams.extraction.frames.article import (
     merge_harm,
     most_specific,
     relate_counts,
+    resolve_harmed,
 )
 from streams.extraction.frames.cues import (
     ACTIVE_KILL,
@@ -86,6 +88,7 @@ class FrameBuilder:
         lead_place = self._lead_place(ex, entities_in)
         sport = sum(1 for c in ex.concepts if c.concept == "sport") >= SPORT_CONCEPTS_PER_ARTICLE
         frames: list[Frame] = []
+        shared: dict[str, bool] = {}  # article-wide answers, computed once
         sentences: dict[int, ClauseSentence] = {}  # built on first need, shared by the contexts
 
         def sentence(si: int) -> ClauseSentence:
@@ -96,7 +99,7 @@ class FrameBuilder:
         for si, triggers in sorted(by_sentence.items()):
             sent = sentence(si)
             ctx = SentenceContext(ex, sent, concepts_in.get(si, []), entities_in.get(si, []), counts_in.get(si, []),
-                                  ref_year, lead_place, dateline, sport, sentence, concepts_in)
+                                  ref_year, lead_place, dateline, sport, sentence, concepts_in, shared)
             seen: set[tuple[str, int]] = set()
             withdrawn = {sent.clause_at(t.token_start) for t in triggers if t.concept == "withdrawal"}
             for trig in sorted(triggers, key=lambda c: c.token_start):
@@ -112,7 +115,79 @@ class FrameBuilder:
                     break  # a "sentence" of hundreds of clauses is a list, not news: bounded work
                 seen.add((kind, clause))
                 frames.append(self._frame(ctx, trig, kind, clause))
-        return tuple(relate_counts(inherit_actors(merge_harm(frames, ex.text)), ex.counts))
+                if kind == "attack" and ("harm", clause) not in seen and self._deadly(sent, trig):
+                    # "last week's deadly embassy bombing": deaths reported by the attack's adjective
+                    seen.add(("harm", clause))
+                    frames.append(self._deadly_harm(ctx, trig, clause))
+        frames = [self._unnamed_mover(f, concepts_in, entities_in) for f in frames]
+        return tuple(relate_counts(inherit_actors(resolve_harmed(merge_harm(frames, ex.text))), ex.counts))
+
+    def _unnamed_mover(self, f: Frame, concepts_in: dict[int, list[ConceptMatch]],
+                       entities_in: dict[int, list[Entity]]) -> Frame:
+        """"The Black Watch moved towards Baghdad. ... soldiers from the Scottish regiment were
+        leaving their base": a move whose mover the lexicon does not know, and whose clause names no
+        state, takes the forces and their state that the next two sentences name."""
+        if f.kind != "deployment" or f.theme_kind is not None or f.actor is not None or f.polarity != "affirmed":
+            return f
+        for si in (f.sentence + 1, f.sentence + 2):
+            for c in concepts_in.get(si, []):
+                kind = self.cues.theme_concepts.get(c.concept)
+                if kind not in FORCE_KINDS:
+                    continue
+                for e in entities_in.get(si, []):
+                    near = 0 <= c.token_start - e.token_end <= 1 or 0 < e.token_start - c.token_end <= 3
+                    if near and e.country and e.kind in ("demonym", "armed_forces", "country"):
+                        return replace(f, theme_kind=kind, theme_kinds=(kind,), theme_text=c.text, actor=e,
+                                       cues=f.cues + ("mover named after",))
+        return f
+
+    def _deadly_harm(self, ctx: SentenceContext, trig: ConceptMatch, clause: int) -> Frame:
+        """The harm an attack named deadly reports: the harmed are those it was aimed at ("a deadly
+        attack on a police convoy", "ein tödlicher Anschlag auf Soldaten"), else unnamed."""
+        f = self._frame(ctx, trig, "harm", clause)
+        sent = ctx.sent
+        t = trig.token_end - sent.first
+        aimed = [i for i in range(t, min(t + 2, len(sent.low))) if sent.low[i] in ("on", "against", "auf", "gegen")]
+        for c in ctx.concepts:
+            kind = self.cues.theme_concepts.get(c.concept)
+            if kind is not None and aimed and 0 < c.token_start - sent.first - aimed[0] <= 4:
+                return replace(f, theme_kind=kind, theme_kinds=(kind,), theme_text=c.text)
+        return replace(f, theme_kind="unspecified", theme_kinds=(), theme_text=None)
+
+    def _deadly(self, sent: ClauseSentence, trig: ConceptMatch) -> bool:
+        """"a deadly car bombing", "der tödliche Anschlag": an adjective of death up to two words
+        before the attack word."""
+        t = trig.token_start - sent.first
+        if sent.low[t] in self.cues.words["combat"]:
+            return False
+        deadly = self.cues.words["deadly"]
+        return any(sent.low[i] in deadly for i in range(max(0, t - 3), t))
+
+    def _shot_person(self, ctx: SentenceContext, trig: ConceptMatch) -> bool:
+        """"girl shot", "was shot", "shot three civilians", not "shot a film about refugees": one of
+        the harmed right before "shot", or its object with only articles and numbers between."""
+        sent = ctx.sent
+        t = trig.token_start - sent.first
+        fillers = {"a", "an", "the", "his", "her", "their", "its", "two", "three", "four", "five", "several", "at",
+                   "least", "dozens", "of", "some"}
+        for c in ctx.concepts:
+            if self.cues.theme_concepts.get(c.concept) not in HARMED_KINDS:
+                continue
+            i = c.token_start - sent.first
+            if 0 <= t - (c.token_end - sent.first) <= 1:
+                return True
+            if i > t and all(sent.low[j] in fillers or sent.tokens[j].like_num or not sent.tokens[j].text.isalpha()
+                             for j in range(t + 1, i)):
+                return i - t <= 4
+        return False
+
+    def _cyber(self, sent: ClauseSentence, token: int) -> bool:
+        """"Phishing-Attacken", "cyber attack", "Hackerangriff": an attack on computers."""
+        prefixes = tuple(self.cues.words["not_violence_prefixes"])
+        t = token - sent.first
+        word = sent.low[t]
+        before = sent.low[t - 1] if t > 0 else ""
+        return word.startswith(prefixes) or before.startswith(prefixes) and before not in ("in", "on")
 
     def _is_event(self, ctx: SentenceContext, trig: ConceptMatch, kind: str, clause: int) -> bool:
         """False for trigger words that name no event here: "death threats", "Die Toten Hosen",
@@ -122,8 +197,16 @@ class FrameBuilder:
         nxt = sent.low[t] if t < len(sent.low) else ""
         if nxt in self.cues.words["not_before"]:
             return False
-        if sent.low[trig.token_start - sent.first] in self.cues.words["not_triggers"]:
+        low = sent.low[trig.token_start - sent.first]
+        if low in self.cues.words["not_triggers"] or low.endswith(tuple(self.cues.words["not_trigger_endings"])):
             return False
+        if kind == "attack" and self._cyber(sent, trig.token_start):
+            return False
+        t0 = trig.token_start - sent.first
+        if kind == "deployment" and t0 >= 2 and sent.low[t0] in ("raid", "raids", "razzia", "operation", "einsatz") \
+                and sent.low[t0 - 1] in ("a", "an", "the", "einer", "einem") \
+                and sent.low[t0 - 2] in ("in", "during", "after", "bei", "während", "nach"):
+            return False  # "captured a lieutenant in a raid": how something else was done, no movement
         word = sent.tokens[trig.token_start - sent.first].text
         if kind == "harm" and self.lang == "de" and t < len(sent.tokens) and sent.tokens[t].text[:1].isupper():
             # an adjective before a noun: "die Toten Hosen", "verletzte Gefühle"; a noun of the
@@ -140,11 +223,13 @@ class FrameBuilder:
             if t0 > 0 and sent.hits("cause:violence", t0 - 1, t0):
                 return True  # "shot dead", "stabbed to death" name the act
             lo, hi = sent.span(clause)
-            if any(lo <= k.token_start - sent.first < hi and k.event in HARM_EVENTS for k in ctx.counts):
-                return True
+            if self._harm_counts(ctx, lo, hi):
+                return True  # a number of harmed, not "Opfer ... in 17 Staaten"
+            if word.lower() == "shot":
+                return self._shot_person(ctx, trig)
             # "the killing of a journalist": the harmed named right after; "the Beslan massacre",
             # "das Massaker in Srebrenica": a place next to it
-            return any(0 < c.token_start - trig.token_end <= 3
+            return any((0 < c.token_start - trig.token_end <= 3 or 0 <= trig.token_start - c.token_end <= 1)
                        and self.cues.theme_concepts.get(c.concept) in HARMED_KINDS for c in ctx.concepts) or any(
                 e.type in PLACE_TYPES and e.kind not in NON_PLACE_KINDS
                 and (0 <= e.token_start - trig.token_end <= 2 or 0 <= trig.token_start - e.token_end <= 1)
@@ -158,14 +243,20 @@ class FrameBuilder:
         lo, hi = sent.span(clause)
         t_lo, t_hi = trig.token_start - sent.first, trig.token_end - sent.first
         cues: list[str] = []
-        polarity = self._polarity(sent, lo, hi, t_lo, t_hi, cues)
-        modality = self._modality(sent, lo, hi, t_hi, cues)
+        own = self._own_start(sent, lo, t_lo, t_hi)
+        polarity = self._polarity(sent, lo if own is None else own, hi, t_lo, t_hi, cues, own is not None)
+        modality = self._modality(sent, lo if own is None else own, hi, t_hi, cues, own is not None)
         time = self._time(ctx, lo, hi, t_lo, cues)
         passive = self._passive(sent, lo, t_lo, t_hi)
         agent = self._agent(ctx, lo, hi)
-        theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, lo, hi, t_lo, passive)
+        # a participle as a modifier ("a filmmaker slain by ..."): the harmed is the noun it modifies
+        theme_lo = max(lo, t_lo - 2) if own == t_lo and kind == "harm" else lo
+        theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, theme_lo, hi, t_lo, passive)
         actor, origin = self._actor(ctx, kind, clause, lo, hi, t_lo, agent, passive)
         location, source = self._location(ctx, kind, clause, lo, hi, actor, t_hi)
+        if kind == "deployment" and actor is not None and location is not None and actor.country == location.country:
+            # "US and Iraqi troops stormed ... in Mosul": of the forces named together, the foreign one
+            actor = self._coordinated_actor(ctx, actor, location) or actor
         counts = self._counts(ctx, kind, lo, hi)
         cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
         first, last = sent.first + lo, sent.first + hi - 1
@@ -178,7 +269,49 @@ class FrameBuilder:
             counts=counts, cues=tuple(cues),
         )
 
-    def _polarity(self, sent: ClauseSentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str]) -> str:
+    def _own_start(self, sent: ClauseSentence, lo: int, t_lo: int, t_hi: int) -> int | None:
+        """Where the trigger's own reading starts when it sits in a relative clause ("the siege that
+        killed 340 people", ", where 500 people have been killed", "a filmmaker slain by ...", "the
+        body of a slain ..."): the modality, negation and denial of the clause it hangs on are not
+        its own. None when the trigger reads with its whole clause."""
+        rel = self.cues.words["relative_openers"]
+        aux = self.cues.words["relative_aux"]
+        first = lo + 1 if sent.low[lo] == "," else lo
+        # "expected to attend a rally following the Beslan massacre", "nach dem Anschlag": an event
+        # named as what came before is told as a fact
+        determiners = ("the", "a", "an", "its", "his", "their", "this", "last", "dem", "der", "den", "einem", "einer",
+                       "eines", "des")
+        for r in range(t_lo - 1, max(first, t_lo - 4) - 1, -1):
+            if sent.low[r] in self.cues.words["event_after"] and sent.low[r + 1] in determiners:
+                return r + 1  # "nach dem Anschlag", not "nach Belarus verlegt"
+        if self.lang == "de":
+            return first + 1 if first < t_lo and sent.low[lo] == "," and sent.low[first] in rel else None
+        for r in range(t_lo - 1, first - 1, -1):
+            w = sent.low[r]
+            if w == "that":
+                # "that killed", "that has killed", "that led to the deaths of": a verb right after
+                # "that" (not a subject: "warned that troops could ...")
+                nxt = sent.low[r + 1] if r + 1 < t_lo else ""
+                if all(x in aux for x in sent.low[r + 1 : t_lo]) or (
+                        t_lo - r <= 5 and (nxt in aux or nxt.endswith("ed") or nxt in ("led", "left", "saw", "took"))):
+                    return r + 1
+                break
+            if w in rel:
+                return r + 1
+        # an English participle as a modifier: "a slain filmmaker", "a filmmaker slain by"
+        word = sent.low[t_lo]
+        if t_hi - t_lo == 1 and t_lo > lo and (word.endswith("ed") or word in ("slain", "shot")):
+            before = sent.low[t_lo - 1]
+            after = sent.low[t_hi] if t_hi < len(sent.low) else ""
+            passive = self.cues.words["passive_aux"]
+            if before in ("a", "an", "the", "his", "her", "their", "its") or (
+                    after == "by" and sent.tokens[t_lo - 1].text.isalpha() and before not in passive
+                    and before not in aux):
+                return t_lo
+        return None
+
+    def _polarity(self, sent: ClauseSentence, lo: int, hi: int, t_lo: int, t_hi: int, cues: list[str],
+                  own: bool = False) -> str:
         fake = {i for i, _ in sent.hits("not_negation", lo, hi)}
         # German puts the negation late ("Verletzt wurde niemand", "verlegt ... nicht"): the clause
         end = hi if self.lang == "de" else min(hi, t_hi + 4)
@@ -186,20 +319,33 @@ class FrameBuilder:
             if i not in fake:
                 cues.append(w)
                 return "negated"
-        for _i, w in sent.hits("denial", 0, hi):
+        breaks = self.cues.words["clause_breaks"]
+        for d, w in sent.hits("denial", lo if own else 0, hi):
+            if d < t_lo and any(x in breaks for x in sent.low[d + 1 : t_lo]):
+                continue  # "rejected the request ... after deadly bombings": the denial is not about them
             cues.append(w)
             return "negated"
         return "affirmed"
 
-    def _modality(self, sent: ClauseSentence, lo: int, hi: int, t_hi: int, cues: list[str]) -> str:
+    def _modality(self, sent: ClauseSentence, lo: int, hi: int, t_hi: int, cues: list[str], own: bool = False) -> str:
         """The first category (in MODAL_ORDER) with a cue in the clause up to just after the
         trigger; an earlier clause governs only a clause it introduces ("warned that troops could
         ...", "fordert, dass ..."). "attempted" needs its cue right before the trigger ("tried to
         kill", "Mordversuch"): an attempt elsewhere in the clause is about something else."""
         openers = self.cues.words["clause_openers"]
-        governed = sent.low[lo] in openers or (
-            sent.low[lo] == "," and lo + 1 < len(sent.low) and sent.low[lo + 1] in openers)
+        governed = not own and (sent.low[lo] in openers or (
+            sent.low[lo] == "," and lo + 1 < len(sent.low) and sent.low[lo + 1] in openers))
         t_lo = t_hi - 1
+        found_cat = self._modal_category(sent, lo, hi, t_lo, t_hi, governed, cues)
+        if found_cat == "fact" and t_lo > 0 and sent.low[t_lo - 1] in self.cues.words["infinitive_marker"] and (
+                sent.low[t_lo] in self.cues.words["infinitive_verbs"]
+                or sent.lemma[t_lo] in self.cues.words["infinitive_verbs"]):
+            cues.append(sent.low[t_lo - 1])
+            return "speculated"  # "willing to die", "für ihre Sache zu sterben": no death reported
+        return found_cat
+
+    def _modal_category(self, sent: ClauseSentence, lo: int, hi: int, t_lo: int, t_hi: int, governed: bool,
+                        cues: list[str]) -> str:
         for cat in MODAL_ORDER:
             if cat == "attempted":
                 found = sent.hits(f"modality:{cat}", max(lo, t_lo - 3), t_hi)
@@ -209,13 +355,21 @@ class FrameBuilder:
                     a, _b = sent.span(sent.clause_of[lo] - 1) if lo > 0 else (0, 0)
                     found = [(i, w) for i, w in sent.hits(f"modality:{cat}", a, lo) if sent.tokens[i].text.isalpha()]
             if found:
+                if cat == "demanded":
+                    # "agreed to meet a request for troops", "kam der Bitte nach": the demand is granted
+                    granted = sent.hits("modality:announced", lo, found[0][0])
+                    if granted:
+                        cues.append(granted[0][1])
+                        return "announced"
                 cues.append(found[0][1])
                 return cat
         return "fact"
 
     def _time(self, ctx: SentenceContext, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
         sent = ctx.sent
-        aux = sent.hits("past_perfect_aux", lo, t_lo + 1)
+        # English: the auxiliary of the trigger itself ("had sent", "had previously been killed"), not
+        # of an earlier verb of the clause ("had made an arrest linked to last week's bombing")
+        aux = sent.hits("past_perfect_aux", lo if self.lang == "de" else max(lo, t_lo - 4), t_lo + 1)
         if self.lang == "de":  # verb-final: "angegriffen und verletzt hatte"
             aux += sent.hits("past_perfect_aux", t_lo + 1, min(hi, t_lo + 4))
         if aux and (self.lang == "en" or german_participle(sent.low[t_lo])):
@@ -247,7 +401,7 @@ class FrameBuilder:
         # "militant gunned down", "Hamas chief killed in strike": a participle with no object
         # after it, as headlines and reduced clauses write the passive
         end = t_hi if t_hi is not None else t_lo + 1
-        if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead")):
+        if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead", "shot")):
             nxt = sent.low[end] if end < len(sent.low) else ""
             return nxt in AFTER_PARTICIPLE or not nxt.isalpha()
         return False
@@ -268,7 +422,7 @@ class FrameBuilder:
             nxt = t_lo + 1
             if nxt < len(sent.low) and sent.low[nxt] in self.cues.words["reflexive"]:
                 return "self", ("self",), sent.tokens[nxt].text  # "kills himself"
-        found: list[tuple[int, str, str]] = []  # distance, kind, text
+        found: list[tuple[int, str, str, int]] = []  # distance, kind, text, position
         transitive = sent.low[t_lo] in self.cues.words["transitive"] and bool(
             [c for c in ctx.concepts if c.token_start - sent.first > t_lo and lo <= c.token_start - sent.first < hi]
             or any(t_lo < k.token_start - sent.first < hi for k in ctx.counts)
@@ -285,18 +439,18 @@ class FrameBuilder:
                 continue
             if kind == "deployment" and i < t_lo and not passive and transitive:
                 continue  # "US troops ... sending passers-by scurrying": the object moves
-            found.append((abs(i - t_lo), k, c.text))
+            found.append((abs(i - t_lo), k, c.text, i))
         for cnt in ctx.counts:
             i = cnt.token_start - sent.first
             ck = self.cues.count_kinds.get(cnt.counted or "")
             if lo <= i < hi and ck and kind != "harm":
-                found.append((abs(i - t_lo), ck, cnt.text))
+                found.append((abs(i - t_lo), ck, cnt.text, i))
         if kind == "harm":
             for e in ctx.entities:
                 i = e.token_start - sent.first
                 if lo <= i < hi and e.type in ("PERSON", "NORP") and self._patient_side(ctx, i, t_lo, passive) \
                         and not ctx.is_place_word(e):
-                    found.append((abs(i - t_lo) + 1, "person" if e.type == "PERSON" else "people", e.text))
+                    found.append((abs(i - t_lo) + 1, "person" if e.type == "PERSON" else "people", e.text, i))
         if not found and kind == "deployment" and clause > 0 and not transitive:
             # "North Korea has sent troops, which arrived in Kursk": the troops of the clause before
             return self._theme(ctx, kind, clause - 1, *sent.span(clause - 1), t_lo, passive)
@@ -313,8 +467,10 @@ class FrameBuilder:
         if kind == "deployment":
             # the mover nearest the verb: "police and U.N. troops moved into" -> troops; "refugees
             # ... before they enter" -> refugees
+            # "Afghan refugees ... before they enter" with troops elsewhere in the clause: only the
+            # movers named together with the nearest ("police and U.N. troops") are the theme
             best = found[0]
-            return best[1], tuple(dict.fromkeys(f[1] for f in found)), best[2]
+            return best[1], tuple(dict.fromkeys(f[1] for f in found if abs(f[3] - best[3]) <= 3)), best[2]
         # harm without a number: the one harmed nearest the verb ("a journalist was shot dead")
         return found[0][1], (found[0][1],), found[0][2]
 
@@ -341,7 +497,11 @@ class FrameBuilder:
             if i >= hi or k.event not in HARM_EVENTS:
                 continue
             ck = self.cues.count_kinds.get(k.counted or "")
-            if ck is None or ck == "people":
+            j = k.token_end - sent.first
+            anaphoric = j < len(sent.low) and sent.low[j] in self.cues.words["anaphoric_counted"]
+            if anaphoric and last is not None:
+                ck = last  # "two soldiers were killed and two others wounded"
+            elif ck is None or ck == "people":
                 after = self._kind_after(ctx, k)
                 elliptic = k.counted_text is None or any(
                     c.concept in ("kill", "injure") and c.start <= (k.counted_start or -1) < c.end
@@ -363,8 +523,13 @@ class FrameBuilder:
         """The kind of the harmed word up to two words after a number, if there is one."""
         sent = ctx.sent
         j = k.token_end - sent.first
+        # the noun phrase after the number ends at a function word: "100 Palestinians since tanks"
+        stop = j + 1
+        while stop < min(j + 3, len(sent.low)) and sent.tokens[stop].text.isalpha() \
+                and sent.low[stop] not in FUNCTION_WORDS_EN | self.place_preps | {"since", "seit", "und", "als"}:
+            stop += 1
         for c in ctx.concepts:
-            if 0 <= c.token_start - sent.first - j <= 2 and c.concept in self.cues.theme_concepts:
+            if 0 <= c.token_start - sent.first - j < stop - j and c.concept in self.cues.theme_concepts:
                 return self.cues.theme_concepts[c.concept]
         for e in ctx.entities:
             if 0 <= e.token_start - sent.first - j <= 1 and e.type in ("NORP", "PERSON"):
@@ -431,7 +596,12 @@ class FrameBuilder:
             i = e.token_start - sent.first
             if any(0 < i - p <= 3 for p in preps) and e.type not in PLACE_TYPES | {"PERSON"} or (
                     any(0 < i - p <= 3 for p in preps) and e.kind in ACTOR_KINDS and e.type != "LOC"):
-                ctx.agent_tokens.update(range(i, e.token_end - sent.first))
+                # the agent's whole noun phrase: "by a suspected Muslim radical"
+                j = e.token_end - sent.first
+                while j < min(hi, e.token_end - sent.first + 3) and sent.tokens[j].text.isalpha() \
+                        and sent.low[j] not in self.place_preps | self.cues.words["clause_openers"] | {"and", "und"}:
+                    j += 1
+                ctx.agent_tokens.update(range(i, j))
                 return e
         for p in preps:
             ctx.agent_tokens.update(range(p + 1, min(p + 4, hi)))
@@ -444,10 +614,13 @@ class FrameBuilder:
         candidates: list[tuple[int, Entity]] = []
         themes = [c.token_start - sent.first for c in ctx.concepts
                   if self.cues.theme_concepts.get(c.concept) in FORCE_KINDS and lo <= c.token_start - sent.first < hi]
+        harmed_after = [c.token_end for c in ctx.concepts if c.concept in ("kill", "injure")]
         for e in ctx.entities:
             i = e.token_start - sent.first
             if not lo <= i < hi:
                 continue
+            if kind == "deployment" and any(0 <= e.token_start - end <= 4 for end in harmed_after):
+                continue  # "has killed more than 100 Palestinians since tanks rolled in": the harmed act not
             if e.country is None:
                 # "U.N. troops", "NATO-Truppen": a multinational force has no one country
                 if e.type == "ORG" and any(0 <= th - (e.token_end - sent.first) <= 1 for th in themes):
@@ -491,6 +664,41 @@ class FrameBuilder:
                         return e, origin
         return None, origin
 
+    def _coordinated_actor(self, ctx: SentenceContext, actor: Entity, location: Entity) -> Entity | None:
+        """The other state of "US and Iraqi troops", "britische und französische Soldaten" when it is
+        not the location's."""
+        sent = ctx.sent
+        a = actor.token_start - sent.first
+        for e in ctx.entities:
+            if e is actor or not e.country or e.country == location.country or e.kind not in ACTOR_KINDS:
+                continue
+            i, j = e.token_start - sent.first, e.token_end - sent.first
+            between = sent.low[j:a] if j <= a else sent.low[actor.token_end - sent.first:i]
+            if 0 < len(between) <= 2 and between[-1 if j <= a else 0] in ("and", "und", ",", "&"):
+                return e
+        return None
+
+    def _deictic(self, sent: ClauseSentence, lo: int, hi: int) -> bool:
+        """"in this northern city", "here", "in dieser Stadt": the place the article is written from."""
+        nouns = ("city", "town", "village", "capital", "area", "stadt", "hauptstadt", "ortschaft", "dorf")
+        for i in range(lo, hi):
+            w = sent.low[i]
+            if w in ("here", "hier"):
+                return True
+            if w in ("this", "dieser", "diesem", "diese") and any(x in nouns for x in sent.low[i + 1 : i + 3]):
+                return True
+        return False
+
+    def _lead_country(self, ctx: SentenceContext, actor: Entity | None) -> Entity | None:
+        """A state named in the headline or first sentence that is not the actor's ("Haiti moves on
+        militants": U.N. troops "moved into a slum in the capital")."""
+        for e in ctx.ex.entities:
+            if e.sentence > 1:
+                break
+            if e.type == "GPE" and e.kind == "country" and e.country and (actor is None or e.country != actor.country):
+                return e
+        return None
+
     def _location(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int,
                   actor: Entity | None, t_hi: int = 0) -> tuple[Entity | None, str | None]:
         sent = ctx.sent
@@ -504,8 +712,18 @@ class FrameBuilder:
             return not any(0 < i - s <= 4 for s in speech_spans) and (ctx.is_place(e) or self._after_prep(sent, i))
 
         in_clause = [e for e in ctx.entities if lo <= e.token_start - sent.first < hi and ok(e)]
+        if kind == "deployment":
+            # where the forces go: a place after the trigger and its preposition ("a U.S. request for
+            # British troops to be moved into volatile central Iraq")
+            ahead = [e for e in in_clause if e.token_start - sent.first >= t_hi and self._after_prep(sent, e.token_start - sent.first)]
+            in_clause = ahead or in_clause
         if in_clause:
             return most_specific(in_clause), "clause"
+        if self._deictic(sent, lo, hi):
+            if ctx.dateline is not None:
+                return ctx.dateline, "dateline"
+            if ctx.lead_place is not None and ctx.lead_place is not actor:
+                return ctx.lead_place, "lead"
         others = [e for e in ctx.entities if ok(e) and not sent.hits("speech", *sent.span(sent.clause_at(e.token_start)))]
         if others:
             return most_specific(others), "sentence"
@@ -518,6 +736,10 @@ class FrameBuilder:
                 return ctx.lead_place, "lead"
             if ctx.dateline is not None:
                 return ctx.dateline, "dateline"
+            if moved_into:
+                lead_country = self._lead_country(ctx, actor)
+                if lead_country is not None:
+                    return lead_country, "lead"
         return None, None
 
     def _after_prep(self, sent: ClauseSentence, i: int) -> bool:
@@ -552,7 +774,7 @@ class FrameBuilder:
 
         def decide(a: int, b: int, concepts: Iterable[ConceptMatch], s: ClauseSentence,
                    explosion: bool = False) -> str | None:
-            present = {c.concept for c in concepts}
+            present = {c.concept for c in concepts if not self._cyber(s, c.token_start)}
             for cat, name in CAUSE_ORDER:
                 if (cat == "explosion") != explosion:
                     continue
@@ -598,8 +820,25 @@ class FrameBuilder:
                 if any(s2.hits("cause:accident", 0, len(s2.tokens)) for s2 in nearby):
                     cues.append("accident nearby")
                     return "accident"
+                if self._accident_article(ctx):
+                    cues.append("accident in the article")
+                    return "accident"
                 return "violence"
         return "unknown"
+
+    def _accident_article(self, ctx: SentenceContext) -> bool:
+        """An accident named somewhere in the article and no violence anywhere ("explosions in the
+        port ... hazardous chemicals stored in a warehouse"): an explosion there is an accident's."""
+        if "accident_article" not in ctx.shared:  # once per article
+            accident = False
+            for si in range(len(ctx.ex.sentences)):
+                s_ = ctx.sentence(si)
+                if s_.hits("cause:violence", 0, len(s_.tokens)):
+                    accident = False
+                    break
+                accident = accident or bool(s_.hits("cause:accident", 0, len(s_.tokens)))
+            ctx.shared["accident_article"] = accident
+        return ctx.shared["accident_article"]
 
     def _lead_place(self, ex: Extraction, entities_in: dict[int, list[Entity]]) -> Entity | None:
         """The place the lead (headline and first sentence) is about: a place after a place

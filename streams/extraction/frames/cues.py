@@ -4,7 +4,7 @@ builder uses. Loaded once per language, on first use."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -21,6 +21,10 @@ TRIGGERS: dict[str, str] = {
     "shelling": "attack",
 }
 FORCE_KINDS = frozenset({"troops", "unit", "fighters", "mercenaries", "equipment"})
+# the harmed who are no civilians: an article that names only these as its harmed is about them
+COMBATANT_KINDS = frozenset({"troops", "unit", "fighters", "mercenaries", "police", "suspects"})
+# the harmed who are not people at all
+ANIMAL_KINDS = frozenset({"animals"})
 HARMED_KINDS = frozenset({"civilians", "people", "children", "journalists", "hostages", "refugees", "aid-workers"})
 ACTOR_KINDS = frozenset({"country", "demonym", "armed_forces", "org", "armed_group"})
 PLACE_TYPES = frozenset({"GPE", "LOC"})
@@ -64,7 +68,7 @@ PLACE_PREPS = {
 CAUSE_NAMES = dict(CAUSE_ORDER)
 # lists matched on the word as written only: a lemma would make "wurde" a "werden" (future)
 TEXT_ONLY = frozenset({"negation", "not_negation", "past_perfect_aux", "passive_aux", "clause_openers",
-                        "clause_breaks", "since"} | {f"modality:{m}" for m in MODAL_ORDER})
+                        "clause_breaks", "since", "relative_openers", "relative_aux", "infinitive_marker", "event_after"} | {f"modality:{m}" for m in MODAL_ORDER})
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class Cues:
     theme_concepts: dict[str, str]
     count_kinds: dict[str, str]
     cause_concepts: dict[str, frozenset[str]]
+    # phrases and gap cues by their first word, so that a scan looks only where one can start
+    phrase_starts: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = field(default_factory=dict)
+    gap_starts: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @cache
@@ -93,7 +100,9 @@ def cues_for(lang: str) -> Cues:
     lists: dict[str, list[str]] = {}
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
-                "not_before", "intransitive", "reflexive", "transitive", "not_triggers"):
+                "not_before", "intransitive", "reflexive", "transitive", "not_triggers", "relative_openers",
+                "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "infinitive_marker", "infinitive_verbs", "not_violence_prefixes",
+                "anaphoric_counted"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
@@ -123,4 +132,16 @@ def cues_for(lang: str) -> Cues:
             else:
                 w.add(t)
         words[key], phrases[key], gaps[key], heads[key] = frozenset(w), tuple(p), tuple(g), tuple(h)
-    return Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts)
+    phrase_starts: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
+    gap_starts: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key in lists:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for ph in phrases[key]:
+            by_first.setdefault(ph[0], []).append(ph)
+        phrase_starts[key] = {w: tuple(ps) for w, ps in by_first.items()}
+        gap_first: dict[str, list[str]] = {}
+        for a, b in gaps[key]:
+            gap_first.setdefault(a, []).append(b)
+        gap_starts[key] = {a: tuple(bs) for a, bs in gap_first.items()}
+    return Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts,
+                phrase_starts, gap_starts)

@@ -39,7 +39,10 @@ class ClauseSentence:
         n = len(self.tokens)
         for i in range(n):
             w = self.low[i]
-            if w in (";", ":", "(", ")", "–", "—", "-", "\"", "„", "“", "”") and 0 < i < n - 1:
+            # a hyphen inside a word ("insurgent-held", "US-Iraqi") joins, it does not break
+            joined = w == "-" and 0 < i < n - 1 and self.tokens[i - 1].end == self.tokens[i].start \
+                and self.tokens[i].end == self.tokens[i + 1].start
+            if w in (";", ":", "(", ")", "–", "—", "-", "\"", "„", "“", "”") and 0 < i < n - 1 and not joined:
                 clause += 1
                 out.append(clause)
                 continue
@@ -86,33 +89,33 @@ class ClauseSentence:
         return out
 
     def _scan(self, key: str) -> list[tuple[int, str, int]]:
-        """Every cue of list ``key`` in the sentence: (first token, cue, last token)."""
-        words, phrases, gaps, heads = (self.cues.words[key], self.cues.phrases[key], self.cues.gaps[key],
-                                       self.cues.heads[key])
+        """Every cue of list ``key`` in the sentence: (first token, cue, last token). Phrases and
+        gap cues are tried only at a token that can start one."""
+        words, heads = self.cues.words[key], self.cues.heads[key]
+        phrase_starts, gap_starts = self.cues.phrase_starts[key], self.cues.gap_starts[key]
         out: list[tuple[int, str, int]] = []
         text_only = key in TEXT_ONLY
-        n = len(self.tokens)
+        low, lemma = self.low, self.lemma
         later: dict[str, int] = {}  # gap cues: the last position of each "b" word
-        if gaps:
-            for j, w in enumerate(self.low):
+        if gap_starts:
+            for j, w in enumerate(low):
                 later[w] = j
-        for i in range(n):
-            w = self.low[i]
-            lem = w if text_only else self.lemma[i]
+        for i, w in enumerate(low):
+            lem = w if text_only else lemma[i]
             if w in words or lem in words:
                 if self._case_ok(i, w):
                     out.append((i, w, i))
                 continue
-            if heads and len(w) > 4 and any(w.endswith(h) or lem.endswith(h) for h in heads):
+            if heads and len(w) > 4 and (w.endswith(heads) or lem.endswith(heads)):
                 out.append((i, w, i))
                 continue
-            for p in phrases:
-                if tuple(self.low[i : i + len(p)]) == p:
+            for p in phrase_starts.get(w, ()):
+                if tuple(low[i : i + len(p)]) == p:
                     out.append((i, " ".join(p), i + len(p) - 1))
-            for a, b in gaps:
-                if (w == a or lem == a) and later.get(b, -1) > i:
-                    nxt = self.low.index(b, i + 1)
-                    out.append((i, f"{a} ... {b}", nxt))
+            for a in ((w,) if lem == w else (w, lem)) if gap_starts else ():
+                for b in gap_starts.get(a, ()):
+                    if later.get(b, -1) > i:
+                        out.append((i, f"{a} ... {b}", low.index(b, i + 1)))
         self._hit_starts[key] = [h[0] for h in out]
         return out
 
@@ -130,12 +133,14 @@ class SentenceContext:
                  counts: list[Count], ref_year: int | None, lead_place: Entity | None,
                  dateline: Entity | None, sport: bool = False,
                  sentence: Callable[[int], ClauseSentence] | None = None,
-                 concepts_by_sentence: Mapping[int, list[ConceptMatch]] | None = None) -> None:
+                 concepts_by_sentence: Mapping[int, list[ConceptMatch]] | None = None,
+                 shared: dict[str, bool] | None = None) -> None:
         self.ex, self.sent, self.concepts, self.entities, self.counts = ex, sent, concepts, entities, counts
         self.ref_year, self.lead_place, self.dateline, self.sport = ref_year, lead_place, dateline, sport
         self._sentence = sentence
         self._concepts_by_sentence = concepts_by_sentence or {}
         self.agent_tokens: set[int] = set()
+        self.shared: dict[str, bool] = {} if shared is None else shared  # article-wide answers
         self._roles: dict[tuple[int, str], bool] = {}
 
     def _role(self, e: Entity, role: str) -> bool:
