@@ -82,9 +82,12 @@ class Cues:
     theme_concepts: dict[str, str]
     count_kinds: dict[str, str]
     cause_concepts: dict[str, frozenset[str]]
-    # phrases and gap cues by their first word, so that a scan looks only where one can start
-    phrase_starts: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = field(default_factory=dict)
-    gap_starts: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # every list at once, for the one scan of a sentence (ClauseSentence): word -> the lists that
+    # have it; the lists with compound heads; phrases and gap cues by their first word
+    word_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    head_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    phrase_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    gap_first: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 @cache
@@ -132,16 +135,17 @@ def cues_for(lang: str) -> Cues:
             else:
                 w.add(t)
         words[key], phrases[key], gaps[key], heads[key] = frozenset(w), tuple(p), tuple(g), tuple(h)
-    phrase_starts: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
-    gap_starts: dict[str, dict[str, tuple[str, ...]]] = {}
+    word_keys: dict[str, list[str]] = {}
+    phrase_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    gap_first: dict[str, list[tuple[str, str]]] = {}
     for key in lists:
-        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for w_ in words[key]:
+            word_keys.setdefault(w_, []).append(key)
         for ph in phrases[key]:
-            by_first.setdefault(ph[0], []).append(ph)
-        phrase_starts[key] = {w: tuple(ps) for w, ps in by_first.items()}
-        gap_first: dict[str, list[str]] = {}
+            phrase_first.setdefault(ph[0], []).append((key, ph))
         for a, b in gaps[key]:
-            gap_first.setdefault(a, []).append(b)
-        gap_starts[key] = {a: tuple(bs) for a, bs in gap_first.items()}
+            gap_first.setdefault(a, []).append((key, b))
     return Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts,
-                phrase_starts, gap_starts)
+                {w_: tuple(ks) for w_, ks in word_keys.items()},
+                tuple((k, hs) for k, hs in heads.items() if hs),
+                {w_: tuple(v) for w_, v in phrase_first.items()}, {a: tuple(v) for a, v in gap_first.items()})

@@ -30,6 +30,7 @@ class ClauseSentence:
         self._spans: dict[int, tuple[int, int]] | None = None
         self._hits: dict[str, list[tuple[int, str, int]]] = {}
         self._hit_starts: dict[str, list[int]] = {}
+        self._scanned = False
 
     def _clauses(self) -> list[int]:
         out: list[int] = []
@@ -72,12 +73,14 @@ class ClauseSentence:
     def hits(self, key: str, lo: int, hi: int) -> list[tuple[int, str]]:
         """Cue words of list ``key`` among the sentence's tokens [lo, hi): (token index, word).
 
-        The sentence is scanned once per list; a query bisects that scan, so that a long sentence
-        with many triggers costs linear time, not quadratic. A gap cue "a ... b" holds when its
-        "b" is also below ``hi``."""
-        found = self._hits.get(key)
-        if found is None:
-            found = self._hits[key] = self._scan(key)
+        The sentence is scanned once, for all lists together, on the first query; a query bisects
+        that scan, so that a long sentence with many triggers costs linear time, not quadratic. A
+        gap cue "a ... b" holds when its "b" is also below ``hi``."""
+        if not self._scanned:
+            self._scan()
+        found = self._hits.get(key, ())
+        if not found:
+            return []
         starts = self._hit_starts[key]
         out: list[tuple[int, str]] = []
         for k in range(bisect_left(starts, max(lo, 0)), len(found)):
@@ -88,36 +91,46 @@ class ClauseSentence:
                 out.append((i, w))
         return out
 
-    def _scan(self, key: str) -> list[tuple[int, str, int]]:
-        """Every cue of list ``key`` in the sentence: (first token, cue, last token). Phrases and
-        gap cues are tried only at a token that can start one."""
-        words, heads = self.cues.words[key], self.cues.heads[key]
-        phrase_starts, gap_starts = self.cues.phrase_starts[key], self.cues.gap_starts[key]
-        out: list[tuple[int, str, int]] = []
-        text_only = key in TEXT_ONLY
+    def _scan(self) -> None:
+        """Every cue of every list in the sentence, in one pass: (first token, cue, last token) per
+        list. A list's word match at a token excludes its compound heads, phrases and gap cues
+        there; phrases and gap cues are tried only at a token that can start one; lists in
+        TEXT_ONLY match the word as written, the others also its lemma."""
+        cues = self.cues
+        word_keys, head_keys, phrase_first, gap_first = cues.word_keys, cues.head_keys, cues.phrase_first, cues.gap_first
+        hits: dict[str, list[tuple[int, str, int]]] = {}
         low, lemma = self.low, self.lemma
         later: dict[str, int] = {}  # gap cues: the last position of each "b" word
-        if gap_starts:
-            for j, w in enumerate(low):
-                later[w] = j
+        for j, w in enumerate(low):
+            later[w] = j
         for i, w in enumerate(low):
-            lem = w if text_only else lemma[i]
-            if w in words or lem in words:
+            lem = lemma[i]
+            matched: set[str] = set()
+            for key in word_keys.get(w, ()):
+                matched.add(key)
                 if self._case_ok(i, w):
-                    out.append((i, w, i))
-                continue
-            if heads and len(w) > 4 and (w.endswith(heads) or lem.endswith(heads)):
-                out.append((i, w, i))
-                continue
-            for p in phrase_starts.get(w, ()):
-                if tuple(low[i : i + len(p)]) == p:
-                    out.append((i, " ".join(p), i + len(p) - 1))
-            for a in ((w,) if lem == w else (w, lem)) if gap_starts else ():
-                for b in gap_starts.get(a, ()):
-                    if later.get(b, -1) > i:
-                        out.append((i, f"{a} ... {b}", low.index(b, i + 1)))
-        self._hit_starts[key] = [h[0] for h in out]
-        return out
+                    hits.setdefault(key, []).append((i, w, i))
+            if lem != w:
+                for key in word_keys.get(lem, ()):
+                    if key not in matched and key not in TEXT_ONLY:
+                        matched.add(key)
+                        if self._case_ok(i, w):
+                            hits.setdefault(key, []).append((i, w, i))
+            if len(w) > 4:
+                for key, heads in head_keys:
+                    if key not in matched and (w.endswith(heads) or lem.endswith(heads)):
+                        matched.add(key)
+                        hits.setdefault(key, []).append((i, w, i))
+            for key, p in phrase_first.get(w, ()):
+                if key not in matched and tuple(low[i : i + len(p)]) == p:
+                    hits.setdefault(key, []).append((i, " ".join(p), i + len(p) - 1))
+            for a in (w,) if lem == w else (w, lem):
+                for key, b in gap_first.get(a, ()):
+                    if key not in matched and (a == w or key not in TEXT_ONLY) and later.get(b, -1) > i:
+                        hits.setdefault(key, []).append((i, f"{a} ... {b}", low.index(b, i + 1)))
+        self._hits = hits
+        self._hit_starts = {k: [h[0] for h in v] for k, v in hits.items()}
+        self._scanned = True
 
     def _case_ok(self, i: int, w: str) -> bool:
         # English cue words are lower case in running text: "May" is a month, "Will" a name
