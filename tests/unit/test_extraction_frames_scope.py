@@ -54,9 +54,15 @@ def test_a_denial_does_not_reach_past_a_clause_break() -> None:
     assert harm and all(f.polarity == "affirmed" for f in harm)
 
 
-def test_a_denial_governs_its_complement() -> None:
-    harm = frames("Die Armee bestritt, dass bei dem Angriff Zivilisten getötet wurden.", "de", "harm")
-    assert harm and all(f.polarity == "negated" for f in harm)
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Die Armee bestritt, dass bei dem Angriff Zivilisten getötet wurden.", "harm"),
+    # "das" after a verb and a comma is an article, not a relative pronoun
+    ("Moskau bestritt, das Umspannwerk in Charkiw beschossen zu haben.", "attack"),
+    ("Die Regierung dementierte, die Soldaten nach Mali verlegt zu haben.", "deployment"),
+])
+def test_a_denial_governs_its_complement(text: str, kind: str) -> None:
+    found = frames(text, "de", kind)
+    assert found and all(f.polarity == "negated" for f in found)
 
 
 def test_past_perfect_of_another_verb_is_not_the_triggers() -> None:

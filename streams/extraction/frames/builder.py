@@ -285,7 +285,11 @@ class FrameBuilder:
             if sent.low[r] in self.cues.words["event_after"] and sent.low[r + 1] in determiners:
                 return r + 1  # "nach dem Anschlag", not "nach Belarus verlegt"
         if self.lang == "de":
-            return first + 1 if first < t_lo and sent.low[lo] == "," and sent.low[first] in rel else None
+            # a relative pronoun after a comma that follows a noun ("die Region, wo ...", "der Angriff,
+            # der ..."), not an article after a verb ("bestritt, das Umspannwerk beschossen zu haben")
+            after_noun = lo > 0 and sent.tokens[lo - 1].text[:1].isupper()
+            return first + 1 if (first < t_lo and sent.low[lo] == "," and sent.low[first] in rel
+                                 and (after_noun or sent.low[first] in ("wo", "welche", "welcher", "welches"))) else None
         for r in range(t_lo - 1, first - 1, -1):
             w = sent.low[r]
             if w == "that":
