@@ -164,6 +164,15 @@ def test_harmed_named_elsewhere_in_the_article(title: str, text: str, kind: str)
         (f.trigger, f.theme_kind) for f in harm]
 
 
+@pytest.mark.parametrize(("text", "theme"), [
+    ("Gunmen who killed a family of five in Peshawar were arrested on Monday.", "unspecified"),
+    ("Militants who killed two soldiers in Kunar were captured.", "troops"),
+])
+def test_the_noun_a_relative_clause_hangs_on_is_the_agent(text: str, theme: str) -> None:
+    harm = frames(text, "en", "harm")
+    assert harm and harm[0].theme_kind == theme
+
+
 def test_animals_are_not_people() -> None:
     text = ("Im Burgenland wurden 20 geschützte Greifvögel getötet. Die Tiere kamen durch Schrotkugeln zu Tode.")
     harm = frames(text, "de", "harm")

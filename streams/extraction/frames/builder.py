@@ -250,7 +250,13 @@ class FrameBuilder:
         passive = self._passive(sent, lo, t_lo, t_hi)
         agent = self._agent(ctx, lo, hi)
         # a participle as a modifier ("a filmmaker slain by ..."): the harmed is the noun it modifies
-        theme_lo = max(lo, t_lo - 2) if own == t_lo and kind == "harm" else lo
+        # and in a relative clause with an active verb ("gunmen who killed a family") the one it
+        # hangs on is the agent: the harmed come after the pronoun
+        theme_lo = lo
+        if own == t_lo and kind == "harm":
+            theme_lo = max(lo, t_lo - 2)
+        elif own is not None and kind == "harm" and not passive:
+            theme_lo = max(lo, own)
         theme_kind, theme_kinds, theme_text = self._theme(ctx, kind, clause, theme_lo, hi, t_lo, passive)
         actor, origin = self._actor(ctx, kind, clause, lo, hi, t_lo, agent, passive)
         location, source = self._location(ctx, kind, clause, lo, hi, actor, t_hi)
@@ -501,6 +507,8 @@ class FrameBuilder:
             if i >= hi or k.event not in HARM_EVENTS:
                 continue
             ck = self.cues.count_kinds.get(k.counted or "")
+            if ck is not None and self._counted_across_relative(sent, k):
+                ck = None  # "gunmen who killed a family of five": the five are no gunmen
             j = k.token_end - sent.first
             anaphoric = j < len(sent.low) and sent.low[j] in self.cues.words["anaphoric_counted"]
             if anaphoric and last is not None:
@@ -522,6 +530,13 @@ class FrameBuilder:
             if lo <= i:
                 out.append((k, ck))
         return out
+
+    def _counted_across_relative(self, sent: ClauseSentence, k: Count) -> bool:
+        """The count finder took a noun before the number, and a relative pronoun stands between."""
+        if k.counted_end is None or k.counted_end > k.start:
+            return False
+        rel = self.cues.words["relative_openers"]
+        return any(k.counted_end <= t.start < k.start and sent.low[j] in rel for j, t in enumerate(sent.tokens))
 
     def _kind_after(self, ctx: SentenceContext, k: Count) -> str | None:
         """The kind of the harmed word up to two words after a number, if there is one."""
