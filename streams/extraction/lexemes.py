@@ -12,13 +12,15 @@ document; news text repeats the same few thousand words, so a dict keyed by the 
 the same values for a fraction of the cost (see docs/extraction.md, "Speed").
 
 ``sentence_starts`` reproduces spaCy's ``Sentencizer.predict`` (spaCy 3.x) on these rows, so the
-sentences are the ones the ``sentencizer`` component would set;
+sentences are the ones the ``sentencizer`` component would set, but for one rule of our own: a
+year that keeps its full stop ("im Jahr 2024." is one German token) ends the sentence;
 ``tests/unit/test_extraction_lexemes.py`` checks both against the spaCy components on the test
 texts and on random token soups.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -28,6 +30,10 @@ from spacy.pipeline import Sentencizer
 CACHE_LIMIT = 300_000  # distinct token texts kept; the table is cleared when it grows beyond this
 
 
+# The German tokenizer keeps the full stop after a number ("im Jahr 2024." is one token, as
+# ordinals are: "am 3. Oktober"); after a year it ends the sentence ("... 2024. Im Winter ...").
+YEAR_AT_END = re.compile(r"^(?:1[89]|20)\d\d\.$")
+
 class Lexeme(NamedTuple):
     """What the extraction needs of one token text (position-independent)."""
 
@@ -36,7 +42,7 @@ class Lexeme(NamedTuple):
     lemma: str  # lower-cased lookup lemma, or ``lower`` when the table has none
     is_punct: bool
     like_num: bool
-    sentence_punct: bool  # in the sentencizer's punct_chars ("." "!" "?" ...)
+    sentence_punct: bool  # in the sentencizer's punct_chars ("." "!" "?" ...), or a year with its full stop
     concepts: frozenset[str]  # single-word concepts (ConceptMatcher.token_concepts)
     phrase_start: bool  # text or lemma starts a multi-word lexicon term
     count_start: bool  # may start a count (CountFinder.may_start)
@@ -84,7 +90,8 @@ class LexemeTable:
             looked = looked[0]
         lemma = looked.lower() or lower
         row = Lexeme(
-            text, lower, lemma, bool(lex.is_punct), bool(lex.like_num), text in self.punct_chars,
+            text, lower, lemma, bool(lex.is_punct), bool(lex.like_num),
+            text in self.punct_chars or bool(YEAR_AT_END.match(text)),
             self._concepts(lower, lemma), self._phrase_start(lower, lemma), self._count_start(lower),
         )
         if len(self._rows) >= CACHE_LIMIT:

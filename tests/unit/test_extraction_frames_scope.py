@@ -80,6 +80,26 @@ def test_years_on_is_background(text: str, lang: str) -> None:
     assert found and all(f.time == "background" for f in found)
 
 
+@pytest.mark.parametrize(("text", "time"), [
+    # a history told over several sentences
+    ("Das Museum in Linz zeigt eine neue Ausstellung. Sie erzählt vom Widerstand im Salzkammergut im Jahr 2024. "
+     "Im Winter 1944 versteckten sich drei Männer in einer Hütte. Einer ging nachts ins Dorf. Er wurde erschossen.",
+     "background"),
+    # the days of the report
+    ("Das Museum in Linz zeigt eine neue Ausstellung. Sie erzählt vom Widerstand im Salzkammergut im Jahr 2024. "
+     "Im Winter 1944 versteckten sich drei Männer in einer Hütte. Am Montag wurde in Linz ein Mann erschossen.",
+     "current"),
+])
+def test_a_year_told_before_goes_on(text: str, time: str) -> None:
+    harm = frames(text, "de", "harm")
+    assert harm and harm[-1].time == time
+
+
+def test_the_lead_does_not_take_the_year_of_the_sentence_before() -> None:
+    harm = frames("Im Jahr 2019 begann der Konflikt. Am Morgen wurden in Goma drei Zivilisten getötet.", "de", "harm")
+    assert harm and harm[0].time == "current"
+
+
 # ---------------------------------------------------------------- new harm words, deadly attacks
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from streams.extraction.frames.cues import ANIMAL_KINDS, COMBATANT_KINDS, FORCE_KINDS, YEAR
+from streams.extraction.frames.cues import ANIMAL_KINDS, COMBATANT_KINDS, FORCE_KINDS, year_of
 from streams.models import Count, Entity, Extraction, Frame
 
 
@@ -22,7 +22,7 @@ def german_participle(word: str) -> bool:
 
 
 def latest_year(ex: Extraction) -> int | None:
-    years = [int(t.text) for t in ex.tokens if t.like_num and len(t.text) == 4 and YEAR.match(t.text)]
+    years = [y for t in ex.tokens if t.like_num and (y := year_of(t.text)) is not None]
     return max(years) if years else None
 
 

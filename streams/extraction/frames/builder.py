@@ -53,8 +53,8 @@ from streams.extraction.frames.cues import (
     PLACE_TYPES,
     SPORT_CONCEPTS_PER_ARTICLE,
     TRIGGERS,
-    YEAR,
     cues_for,
+    year_of,
 )
 from streams.extraction.frames.sentence import ClauseSentence, SentenceContext
 from streams.extraction.roles import has_role
@@ -390,8 +390,8 @@ class FrameBuilder:
             if i >= t_lo and i < lo:
                 continue
             w = sent.low[i]
-            if YEAR.match(w):
-                year = int(w)
+            year = year_of(w)
+            if year is not None:
                 if (i - 1) in since or (i - 2) in since:
                     cues.append(f"{sent.low[i - 1]} {w}")
                     return "background"
@@ -403,7 +403,26 @@ class FrameBuilder:
             if found:
                 cues.append(found[0][1])
                 return "background"
+        old = self._narrated_year(ctx)
+        if old is not None and not sent.hits("current_markers", 0, len(sent.tokens)):
+            cues.append(old)
+            return "background"
         return "current"
+
+    def _narrated_year(self, ctx: SentenceContext) -> str | None:
+        """"... im Jänner 1945 mit dem Leben bezahlen. Als es klingelte, versuchte er zu fliehen. Er
+        wurde erschossen.": after the lead, a sentence with no time of its own goes on with the year
+        told in the two sentences before it, when that year is two or more before the article's."""
+        si = ctx.sent.index
+        if si < 3 or ctx.ref_year is None:
+            return None
+        for prev in (si - 1, si - 2):
+            s_ = ctx.ex.sentences[prev]
+            for t in ctx.ex.tokens[s_.token_start : s_.token_end]:
+                year = year_of(t.text) if t.like_num else None
+                if year is not None and ctx.ref_year - year >= 2:
+                    return str(year)
+        return None
 
     def _passive(self, sent: ClauseSentence, lo: int, t_lo: int, t_hi: int | None = None) -> bool:
         if sent.hits("passive_aux", lo, t_lo) or sent.hits("passive_aux", t_lo + 1, t_lo + 3):

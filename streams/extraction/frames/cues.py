@@ -29,7 +29,12 @@ HARMED_KINDS = frozenset({"civilians", "people", "children", "journalists", "hos
 ACTOR_KINDS = frozenset({"country", "demonym", "armed_forces", "org", "armed_group"})
 PLACE_TYPES = frozenset({"GPE", "LOC"})
 NON_PLACE_KINDS = frozenset({"demonym", "armed_forces"})
-YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)\.?$")  # "2024." ends a German sentence as one token
+
+
+def year_of(word: str) -> int | None:
+    """The year a token names ("1945", "2024."), or None."""
+    return int(word.rstrip(".")) if YEAR.match(word) else None
 MODAL_ORDER = ("speculated", "attempted", "feared", "demanded", "planned", "announced", "alleged")
 # cue category -> the cause it names; checked in this order (see frame_cues.yaml)
 CAUSE_ORDER = (("animal", "animal"), ("disease_phrase", "disease"), ("violence", "violence"),
@@ -104,7 +109,7 @@ def cues_for(lang: str) -> Cues:
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
                 "not_before", "intransitive", "reflexive", "transitive", "not_triggers", "relative_openers",
-                "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "infinitive_marker", "infinitive_verbs", "not_violence_prefixes",
+                "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "current_markers", "infinitive_marker", "infinitive_verbs", "not_violence_prefixes",
                 "anaphoric_counted"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
