@@ -48,11 +48,19 @@ from streams.extraction.demonyms import (
     german_person_nouns,
 )
 from streams.extraction.entities import NOT_PLACE_WORDS
-from streams.extraction.gazetteer import FIELD_SEP, RECORD_SEP, SMALL_FILE, SMALL_MAGIC, small_bucket
+from streams.extraction.gazetteer import (
+    FIELD_SEP,
+    RECORD_SEP,
+    SMALL_FILE,
+    SMALL_MAGIC,
+    WORDS_FILE,
+    small_bucket,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_OUTPUT = DATA_DIR / "gazetteer.json.gz"
 SMALL_OUTPUT_NAME = SMALL_FILE  # the evidence tier, written next to --output
+WORDS_OUTPUT_NAME = WORDS_FILE  # frequent words, written next to --output
 SMALL_BUCKETS = 4096
 FORMAT = 2
 TOKEN_SEP = "\x1f"
@@ -725,7 +733,29 @@ def build(sources_only: bool = False) -> dict[str, Any]:
     # need not derive them
     out["given_names"] = sorted(given)
     out["small"] = small
+    out["words"] = frequent_words(b.vocab)
     return out
+
+
+FREQUENT_WORD_LOGPROB = {"de": -15.0, "en": -14.5}
+
+
+def frequent_words(vocab: CommonWords) -> list[str]:
+    """Capitalised words frequent in German text (log probability above FREQUENT_WORD_LOGPROB in
+    spacy-lookups-data's lexeme_prob: nouns the lemma table lacks, "Zukunft", "Armut", and well-known
+    names, "Facebook") and English words in capitals ("Nature", "Growls"): a name the gazetteer
+    lacks is never one of them (rules 20-22 of ``entities``). Written to data/words.txt.gz and read
+    only when a rule first needs it."""
+    words = {w for w, p in vocab.prob["de"].items() if p > FREQUENT_WORD_LOGPROB["de"] and _plain_capitalised(w)}
+    for w, p in vocab.prob["en"].items():
+        cap = w[:1].upper() + w[1:]
+        if p > FREQUENT_WORD_LOGPROB["en"] and _plain_capitalised(cap):
+            words.add(cap)
+    return sorted(words)
+
+
+def _plain_capitalised(w: str) -> bool:
+    return len(w) >= 3 and w[:1].isupper() and w.isalpha() and not w.isupper()
 
 
 FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "cs_CZ",
@@ -862,12 +892,16 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
 
 
 def write(data: dict[str, Any], path: Path) -> None:
-    """Write the main table (``path``) and the evidence tier (``places.tsv.gz`` beside it)."""
+    """Write the main table (``path``), the evidence tier (``places.bin``) and the frequent words
+    (``words.txt.gz``) beside it."""
     small: dict[str, list[str]] = data.pop("small", {}) or {}
+    words: list[str] = data.pop("words", []) or []
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
     _write_gz(raw, path)
     write_small(small, path.parent / SMALL_OUTPUT_NAME)
+    _write_gz("\n".join(words).encode("utf-8"), path.parent / WORDS_OUTPUT_NAME)
     data["small"] = small
+    data["words"] = words
 
 
 def write_small(small: dict[str, list[str]], path: Path) -> None:
@@ -898,7 +932,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     data = build()
     write(data, args.output)
     print(f"wrote {args.output}: {len(data['entries'])} entries, {len(data['names'])} names; "
-          f"{args.output.parent / SMALL_OUTPUT_NAME}: {len(data['small'])} names of small places")
+          f"{args.output.parent / SMALL_OUTPUT_NAME}: {len(data['small'])} names of small places; "
+          f"{args.output.parent / WORDS_OUTPUT_NAME}: {len(data['words'])} frequent words")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer
+from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, load_frequent_words
+from streams.extraction.place_names import (
+    GEO_PREFIXES,
+    LANDMARK_CONTEXT_DE,
+    LIST_JOINERS,
+    NAME_PREPOSITIONS_DE,
+    SAINT_WORDS,
+    candidate_allowed,
+    compass_adjective,
+    landmark_compound,
+    landmark_head,
+    listed_with_place,
+    part_of_place,
+    positional_adjective,
+    prefix_width,
+    prefixed_end,
+    saint_adjective_bases,
+    saint_variants,
+    split_compound,
+)
 
 KIND_RANK = {
     "person": 90,
@@ -108,7 +127,7 @@ TOPONYM_PREPOSITIONS_DE = _words("in bei nach aus nahe um zwischen")
 # endings of German (and Ukrainian/Russian/Slavic) place names
 TOPONYM_SUFFIXES_DE = (
     "dorf", "hausen", "heim", "ingen", "burg", "berg", "feld", "felde", "stedt", "stätt", "stadt", "bach", "rode",
-    "roda", "hagen", "thal", "kirchen", "hofen", "kofen", "ghofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
+    "roda", "hagen", "thal", "furt", "kirchen", "hofen", "kofen", "ghofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
     "walde", "werder", "beuren", "weiler", "weier", "zell", "ach", "itz", "witz", "ow", "iwka", "ivka", "ijiwka",
     "iwske", "ivske", "owe", "ove", "jiwka", "sk", "ino", "ovo", "evo", "ice", "ivtsi", "iwzi",
 )
@@ -143,7 +162,7 @@ NAME_CONTINUATIONS = _words(
     "Raiders Steelers Packers Bears Lions Patriots Cowboys Dolphins Knicks Nets Celtics Pistons Heat Magic "
     "Spurs Rockets Mavericks Suns Clippers Warriors Grizzlies Pelicans Hornets Hawks Thunder Galaxy FC SC AG "
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
-    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic"
+    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG"
 )
 ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra Playa Puerto Porto Castello Palazzo Piazza")
 ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
@@ -230,6 +249,8 @@ class EntityMatcher:
     def __init__(self, gazetteer: Gazetteer, lang: str, tokenize: Callable[[str], list[str]]) -> None:
         self.lang = lang
         self.small = gazetteer.small
+        self._gazetteer_path = gazetteer.path
+        self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
@@ -285,6 +306,8 @@ class EntityMatcher:
         # only tokens that start a name, contain a hyphen or are capitalised can start an entity;
         # left to right, a match skips the tokens it covers
         next_free = 0
+        place_ends: set[int] = set()  # token ends of accepted main-table places (rule 20)
+        parts: list[EntityHit] = []  # rule 21: "Oberperu"
         for i in [k for k, w in enumerate(words) if w in lengths or "-" in w or w[:1].isupper()]:
             if i < next_free:
                 continue
@@ -323,21 +346,53 @@ class EntityMatcher:
                     cands = self.table.get(key)
                     if cands is None:
                         continue
-                    accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
+                    listed = self.lang == "de" and listed_with_place(words, i, i + length, place_ends, set())
+                    accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts, listed))
                     if accepted:
                         spans.append((i, i + length, accepted))
+                        if accepted[0][0].type in PLACE_TYPES:
+                            place_ends.add(i + length)
                         next_free = i + length
                         matched = True
                         break
                 if matched or (w,) in self.table:
                     continue  # a one-word name of the main table was rejected: nothing else may take it
             elif "-" in w:
+                joined = split_compound(words, i)
+                cands = self.table.get((joined,), ()) if joined is not None else ()
+                if cands and cands[0][0].type in PLACE_TYPES:
+                    spans.append((i, i + 2, cands[:1]))  # "Mecklenburg- Vorpommern"
+                    place_ends.add(i + 2)
+                    next_free = i + 2
+                    continue
                 compound = self._demonym_compound(w)
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
             if not w[:1].isupper():
                 continue
+            if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
+                found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
+                if found_span is not None:
+                    spans.append(found_span)
+                    place_ends.add(found_span[1])
+                    next_free = found_span[1]
+                    continue
+                if found_pending is not None:
+                    if found_pending[3] != "X":
+                        pending.append(found_pending)
+                    next_free = found_pending[1]
+                    continue
+            if self.lang == "de" and lens is None:
+                genitive = self._genitive(words, i, sentence_starts)
+                if genitive is not None:
+                    spans.append(genitive)
+                    place_ends.add(i + 1)
+                    continue
+                part = self._part_of_place(words, i, sentence_starts)
+                if part is not None:
+                    parts.append(part)
+                    continue
             caps = self._all_caps(words, i, sentence_starts)
             if caps is not None:
                 spans.append(caps)
@@ -351,6 +406,10 @@ class EntityMatcher:
                     next_free = found[1]
                     continue
             cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
+            if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
+                any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
+            ):
+                cand = self._listed_name(words, i, sentence_starts)
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -391,13 +450,114 @@ class EntityMatcher:
             if chosen.type in PLACE_TYPES and end == start + 1 and is_non_place(words[start]):
                 continue
             hits.append(EntityHit(start, end, chosen))
+        place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
+        place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
         for start, end, entries, flags in pending:
+            listed = self.lang == "de" and listed_with_place(words, start, end, place_ends, place_starts)
             hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, place_context,
-                               place_counts)
+                               place_counts, listed)
             if hit is not None and not (end == start + 1 and is_non_place(words[start])):
                 hits.append(hit)
+        hits.extend(parts)
         hits.sort(key=lambda h: h.token_start)
+        if self.lang == "de":
+            hits = self._with_positional_adjectives(words, hits)
         return mark_dateline(words, sentence_starts, hits)
+
+    # ------------------------------------------------------------------ names by their shape
+
+    def _prefixed(
+        self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], after_place: set[int]
+    ) -> tuple[tuple[int, int, tuple[Candidate, ...]] | None, tuple[int, int, tuple[GazEntry, ...], str] | None]:
+        """Rule 17: a name after a saint's title or a geographic prefix ("St. Moritz", "Bad Ischl",
+        "San Remo", "Cerro Amarillo"): the main table's or the evidence tier's place (longest first,
+        "St." and "Sankt" both looked up), an adjective ("St. Galler Rat"), or a candidate. Returns
+        (main-table span, pending span); the evidence tier's names are pending with flag "S"
+        (the prefix is their evidence); a name right after a place (``after_place``: "Paris St.
+        Germain") or that is no place is returned as pending with flag "X": skipped, and not
+        matched in parts."""
+        end = prefixed_end(words, i, sentence_starts, self._known_word)
+        if end is None:
+            return None, None
+        if i in after_place:
+            return None, (i, end, (), "X")
+        width = prefix_width(words, i)
+        for e in range(end, i + width, -1):
+            for variant in saint_variants(words[i:e]):
+                cands = tuple(c for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES
+                              and self._accept((c[0], ""), words, i, e, sentence_starts))
+                if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
+                    return (i, e, cands), None
+                if self.small is not None:
+                    for names, entries, flags in self.small.lookup(variant[0]):
+                        if names == variant:
+                            return None, (i, e, entries, flags + "S")
+        name_end = i + width + 1
+        if self.lang == "de":
+            # "St. Galler Rat", "der gebürtige St. Pöltner": the adjective or person noun of a place
+            for base in saint_adjective_bases(words[i + width]):
+                for variant in saint_variants((*words[i : i + width], base)):
+                    place = next((c[0] for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES), None)
+                    if place is None and self.small is not None:
+                        place = next((es[0] for ns, es, _f in self.small.lookup(variant[0]) if ns == variant), None)
+                    if place is not None:
+                        adj = GazEntry(place.id, place.name, "NORP", "demonym", place.country, 0)
+                        return (i, name_end, ((adj, ""),)), None
+        prefix = words[i]
+        name = words[i + width : end]
+        if candidate_allowed(prefix, self.lang) and not any(self._known_word(w) for w in name) and not (
+            self.lang == "de" and prefix in SAINT_WORDS and self._noun_de(name[-1])
+            and landmark_head(name[-1].lower()) is None
+        ):
+            # (not "St. Martinsorden", "Sankt Nimmerleinstag": a saint's name in a word that is no place)
+            return None, (i, end, (), "S")
+        return None, (i, end, (), "X")  # no place: the name is not matched in parts ("Paris St. Germain")
+
+    def _genitive(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> tuple[int, int, tuple[Candidate, ...]] | None:
+        """German genitives of places the main table has without them ("Mosbachs", "Tübingens"):
+        a place whose name is no word or person's name, with the rules of its base name."""
+        w = words[i]
+        if len(w) < 5 or not w.endswith("s") or w.endswith("ss") or not w.isalpha():
+            return None
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev[:1].isupper() and prev.isalpha() and not self._word_like(prev):
+            return None  # "Sunnyi Melles": a surname
+        cands = tuple(
+            c for c in self.table.get((w[:-1],), ())
+            if c[0].type in PLACE_TYPES and not c[1] and c[0].kind in ("city", "region", "area")
+        )
+        accepted = tuple(c for c in cands if self._accept(c, words, i, i + 1, sentence_starts))
+        return (i, i + 1, accepted) if accepted else None
+
+    def _part_of_place(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> EntityHit | None:
+        """Rule 21: "Oberperu", "Westberlin", "Nordtuschino": a compass or position prefix on a
+        place of the main table (no word or name), or of the evidence tier after a locative; a
+        LOC candidate of kind "area" in the place's country. Not a word of the language
+        ("Unterhaus", "Oberland")."""
+        found = part_of_place(words[i])
+        if found is None or self._known_word(words[i]):
+            return None
+        _prefix, name = found
+        base = next((c[0] for c in self.table.get((name,), ()) if c[0].type in PLACE_TYPES and not c[1]), None)
+        if base is None and self.small is not None and self._weak_preposition(words, i, sentence_starts):
+            base = next((es[0] for ns, es, fl in self.small.lookup(name) if ns == (name,) and not fl), None)
+        if base is None:
+            return None
+        entry = GazEntry(f"candidate:{words[i].lower()}", words[i], "LOC", "area", base.country, 0)
+        return EntityHit(i, i + 1, entry, source="candidate")
+
+    @staticmethod
+    def _with_positional_adjectives(words: Sequence[str], hits: list[EntityHit]) -> list[EntityHit]:
+        """Rule 19: "im Hinteren Bayerischen Wald", "am Oberen Rhein": a capitalised positional
+        adjective right before a place is part of its name."""
+        taken = {k for h in hits for k in range(h.token_start, h.token_end)}
+        out = []
+        for h in hits:
+            s = h.token_start
+            if h.entry.type in PLACE_TYPES and s > 0 and s - 1 not in taken and positional_adjective(words[s - 1]):
+                h = replace(h, token_start=s - 1)
+            out.append(h)
+        return out
 
     # ------------------------------------------------------------------ small places, candidates
 
@@ -449,6 +609,17 @@ class EntityMatcher:
         values = self._lemma_values
         return w in table or low in table or w in values or low in values
 
+    def _frequent(self, w: str) -> bool:
+        """A frequent word or well-known name (build_gazetteer.frequent_words: "Zukunft", "Armut",
+        "Facebook", "Nature"), read on the first call (~20 ms), not at start."""
+        if self._frequent_words is None:
+            self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
+        return w in self._frequent_words
+
+    def _word_like(self, w: str) -> bool:
+        """Known to the lemma table or the stop words, or a frequent word."""
+        return self._known_word(w) or self._frequent(w)
+
     def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
         """What a capitalised word may start, cached per word: names of the evidence tier, whether
         it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
@@ -461,6 +632,8 @@ class EntityMatcher:
                 low = w.lower()
                 if low.endswith(STREET_SUFFIXES) and low not in GENERIC_STREETS and not low.endswith(GENERIC_STREET_ENDINGS):
                     shape = 1
+                elif landmark_compound(w, self._known_word, self.given_names):
+                    shape = 3
                 elif (
                     "-" not in w
                     and low.endswith(TOPONYM_SUFFIXES_DE)
@@ -535,12 +708,80 @@ class EntityMatcher:
             return end
         if shape == 1:
             return i + 1
+        if self.lang == "de" and i > 0 and not sentence_starts[i] and words[i - 1].lower() in NAME_PREPOSITIONS_DE:
+            # rule 22: "in Skovlunde", "nach Shigaraki": a name that is no word of the language
+            # (nor a given name) after "in", "nach", "zwischen"; following such names belong to it
+            end = i
+            while end < len(words) and end - i < 3 and (end == i or not sentence_starts[end]) \
+                    and self._name_like(words[end]) and len(words[i]) >= 4 and self._name_part(words, i, end):
+                end += 1
+            if end > i and not (end < len(words) and not sentence_starts[end] and words[end][:1].isupper()
+                                and words[end][:1].isalpha()):
+                return end  # not before another capitalised word: "in Merkels Kabinett", "in Ewe Brot"
+        if shape == 3 and i > 0 and not sentence_starts[i] and (
+            words[i - 1].lower() in LANDMARK_CONTEXT_DE or self._strong_preposition(words, i, sentence_starts)
+        ):
+            return i + 1  # rule 18: "am Kemmelberg", "die Salmhütte"
         if shape == 2 and not self._known_word(words[i]) and (
             (i > 0 and not sentence_starts[i] and words[i - 1] in TOPONYM_PREPOSITIONS_DE)
             or self._strong_preposition(words, i, sentence_starts)
         ):
             return i + 1
         return None
+
+    def _listed_name(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
+        """Rule 20 for names the gazetteer lacks (German): a name that is no word, after a place
+        and "und"/"oder" ("zwischen Gudme und Lundborg"), or after a place the gazetteer lacks and
+        a comma when the list goes on ("in Mardscha , Laschkar Gah , ..."; not "von Kandahar ,
+        Sajed Agha Sakeb , der": a person after a known place). Returns the end token or None."""
+        end = i
+        while end < len(words) and end - i < 3 and (end == i or not sentence_starts[end]) \
+                and self._name_like(words[end]) and self._name_part(words, i, end):
+            end += 1
+        if end == i:
+            return None
+        nxt = words[end] if end < len(words) and not sentence_starts[end] else ""
+        if words[i - 1] == "," and nxt not in LIST_JOINERS:
+            return None
+        return end if not (nxt[:1].isupper() and nxt[:1].isalpha()) else None
+
+    def _name_part(self, words: Sequence[str], i: int, k: int) -> bool:
+        """Word k of a name the gazetteer lacks that starts at i: the first is no word nor known
+        name (``_unknown_name``); later ones ("Laschkar Gah") only no word of the lemma table nor a
+        compound of one ("Papens Vizekanzlei")."""
+        w = words[k]
+        if k == i:
+            return self._unknown_name(w)
+        return not self._known_word(w) and not any(
+            self._known_word(w[j].upper() + w[j + 1 :]) for j in range(3, len(w) - 3))
+
+    def _unknown_name(self, w: str) -> bool:
+        """A capitalised word no lexicon knows: not a word (lemma table, stop words, every part of
+        a hyphenated compound), a given name or a name of the main table."""
+        if w in self.given_names or (w,) in self.table or w.lower().endswith(NOUN_ENDINGS_DE) or self._frequent(w):
+            return False
+        if not w.replace("-", "")[1:].islower():
+            return False  # "StGB", "McDonald": an abbreviation or a foreign name's shape
+        return not any(self._noun_de(p) for p in w.split("-") if p)
+
+    def _noun_de(self, w: str) -> bool:
+        """A German noun, by the lemma table: the word, an inflected form of it ("Sicht" ->
+        "Sichten") or, for a compound, its head of four letters or more ("Einsatzgebiet",
+        "Kriegsende", "Münzfunden")."""
+        stems = [w] + [w[: -len(e)] for e in ("s", "n", "en", "e", "er", "ern", "es") if w.endswith(e) and len(w) - len(e) >= 4]
+        for stem in stems:
+            if self._word_like(stem) or any(self._known_word(stem + e) for e in ("e", "en", "n", "er", "s")):
+                return True
+            # a head of four letters or more that is a word ("Lund" in "Skovlunde" is a place)
+            # (a head that is a place makes a place: "Burgsteinfurt", "Nordwestmecklenburg")
+            if any((self._known_word(h) or self._frequent(h)) and (h,) not in self.table
+                   and h.lower() not in TOPONYM_SUFFIXES_DE
+                   for h in (stem[k].upper() + stem[k + 1 :] for k in range(3, len(stem) - 3))):
+                return True
+            # a three-letter head after a linking s: "Zukunftsweg", "Nimmerleinstag"
+            if len(stem) >= 7 and stem[-4] == "s" and self._known_word(stem[-3].upper() + stem[-2:]):
+                return True
+        return False
 
     @staticmethod
     def _road(words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
@@ -590,11 +831,27 @@ class EntityMatcher:
         sentence_of: Sequence[int],
         context: dict[int, set[str]],
         doc_counts: dict[str, int],
+        listed: bool = False,
     ) -> EntityHit | None:
         """Rules 11-12: accept a small place or a candidate only with evidence, and choose among
-        same-named places."""
+        same-named places. Flag "S": a name with a prefix (rule 17), its own evidence when it is
+        no word or name, else with a locative, its country named or a place beside it in a list
+        (rule 20, like every small place)."""
+        shaped = "S" in flags
+        flags = flags.replace("S", "")
+        if shaped and start > 0 and not sentence_starts[start] and (
+            words[start - 1] in CLUB_PREFIXES or words[start - 1] in CLUB_NAMES_DE
+        ):
+            return None  # "FC St. Pauli"
         noun = self._place_noun_before(words, start, sentence_starts) or self._place_noun_after(words, end, sentence_starts)
         strong = noun is not None or self._strong_preposition(words, start, sentence_starts)
+        if shaped and entries:
+            named_entries = [e for e in entries if e.country in doc_counts]
+            if flags and not (strong or named_entries or listed or self._weak_preposition(words, start, sentence_starts)):
+                return None
+            pool = named_entries or list(entries)
+            chosen = max(pool, key=lambda e: (doc_counts.get(e.country or "", 0), e.population))
+            return EntityHit(start, end, chosen)
         if not entries:  # a candidate: its context was checked when it was found
             countries = context.get(sentence_of[start]) or set(doc_counts)
             country = max(countries, key=lambda c: doc_counts.get(c, 0)) if countries else None
@@ -613,7 +870,7 @@ class EntityMatcher:
                     or nxt in NORP_NAME_NOUNS_DE or prev in self.given_names:
                 return None
             return EntityHit(start, end, entries[0])
-        weak = self._weak_preposition(words, start, sentence_starts)
+        weak = self._weak_preposition(words, start, sentence_starts) or listed
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
         common = bool(flags)
@@ -645,18 +902,20 @@ class EntityMatcher:
         return EntityHit(start, end, chosen)
 
     def _demonym_compound(self, word: str) -> Candidate | None:
-        """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last part's."""
+        """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last
+        demonym's; compass adjectives may stand among them ("europäisch-westlichen",
+        "west-europäische")."""
         parts = word.split("-")
         if len(parts) < 2 or not all(parts):
             return None
-        last = self.table.get((parts[-1],)) or self.table.get((parts[-1].lower(),))
-        if not last or last[0][0].type != "NORP":
-            return None
-        for part in parts[:-1]:
-            cands = self.table.get((part.lower(),))
-            if not cands or cands[0][0].type != "NORP":
+        found: Candidate | None = None
+        for k, part in enumerate(parts):
+            cands = self.table.get((part.lower(),)) or (self.table.get((part,)) if k == len(parts) - 1 else None)
+            if cands and cands[0][0].type == "NORP":
+                found = cands[0]
+            elif self.lang != "de" or not compass_adjective(part):
                 return None
-        return last[0]
+        return found
 
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
@@ -691,6 +950,10 @@ class EntityMatcher:
             prev = words[start - 1]
             if prev.endswith("-") and len(prev) > 1:
                 return True  # "Mecklenburg- Vorpommern": the second part of a split compound
+            if prev in NAME_CONTINUATIONS and prev[:1].isupper():
+                return True  # "Financial Times Deutschland", "Austal USA" is not, "Times" ends a name
+            if after_noun and initial_before(words, start):
+                return True  # "Robert R. Livingston", "W. Müller": a surname after an initial
             if prev in ROMANCE_NAME_WORDS or (
                 start > 1 and not sentence_starts[start - 1] and words[start - 2][:1].isupper()
                 and (prev in ROMANCE_PARTICLES or (prev == "von" and words[start - 2] in given_names))
@@ -716,8 +979,21 @@ class EntityMatcher:
                 return True
         return end < len(words) and not sentence_starts[end] and words[end] in NAME_CONTINUATIONS
 
-    def _accept(self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+    def _accept(
+        self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool],
+        listed: bool = False,
+    ) -> bool:
+        """Rules 1-9, 12, 15, 16 and 20 for one candidate of the main table (``listed``: a place
+        stands before it in a list)."""
         entry, flags = cand
+        if (
+            self.lang == "de"
+            and words[start] in CLUB_NAMES_DE
+            and end < len(words)
+            and not sentence_starts[end]
+            and any(c[0].kind == "city" for c in self.table.get((words[end],), ()))
+        ):
+            return False  # "Bayer Leverkusen", "Preußen Münster": a club's name
         if (
             self.lang == "de"
             and entry.type == "NORP"
@@ -752,7 +1028,7 @@ class EntityMatcher:
         needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
         )
-        if needs_locative and (prev is None or (prev.lower() not in self.locatives and not (
+        if needs_locative and not listed and (prev is None or (prev.lower() not in self.locatives and not (
             self.lang == "de" and prev in PLACE_NOUNS_DE))):
             return False  # "in Halle", "Stadt Halle"; not "die Halle"
         if "P" in flags:
@@ -769,6 +1045,14 @@ class EntityMatcher:
 
 
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
+
+
+def initial_before(words: Sequence[str], start: int) -> bool:
+    """An initial right before token ``start``: "R." or "R ." ("Robert R. Livingston")."""
+    prev = words[start - 1] if start > 0 else ""
+    if len(prev) == 2 and prev[0].isupper() and prev[1] == ".":
+        return True
+    return prev == "." and start > 1 and len(words[start - 2]) == 1 and words[start - 2].isupper()
 
 
 def is_non_place(text: str) -> bool:
