@@ -35,6 +35,7 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -210,6 +211,10 @@ HOME_TOPONYM_SUFFIXES = {
     "en": ("ton", "ham", "ford", "field", "bury", "borough", "chester", "caster", "wick", "mouth", "port", "ville"),
 }
 GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
+# articles and prepositions fused with one: a town after them is a noun or a surname (rule 24)
+ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins")
+SMALL_CITY = 100_000
+DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
@@ -336,6 +341,19 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
+            # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
+            if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
+                found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
+                if found_span is not None:
+                    spans.append(found_span)
+                    place_ends.add(found_span[1])
+                    next_free = found_span[1]
+                    continue
+                if found_pending is not None:
+                    if found_pending[3] != "X":
+                        pending.append(found_pending)
+                    next_free = found_pending[1]
+                    continue
             lens = lengths.get(w)
             if lens is not None:
                 matched = False
@@ -371,18 +389,6 @@ class EntityMatcher:
                     continue
             if not w[:1].isupper():
                 continue
-            if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
-                found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
-                if found_span is not None:
-                    spans.append(found_span)
-                    place_ends.add(found_span[1])
-                    next_free = found_span[1]
-                    continue
-                if found_pending is not None:
-                    if found_pending[3] != "X":
-                        pending.append(found_pending)
-                    next_free = found_pending[1]
-                    continue
             if self.lang == "de" and lens is None:
                 genitive = self._genitive(words, i, sentence_starts)
                 if genitive is not None:
@@ -483,7 +489,11 @@ class EntityMatcher:
             return None, (i, end, (), "X")
         width = prefix_width(words, i)
         for e in range(end, i + width, -1):
-            for variant in saint_variants(words[i:e]):
+            variants = saint_variants(words[i:e])
+            last = words[e - 1]
+            if self.lang == "de" and last.endswith("s") and len(last) > 4:  # "Puerto Ricos Gouverneur"
+                variants += [(*v[:-1], v[-1][:-1]) for v in variants]
+            for variant in variants:
                 cands = tuple(c for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES
                               and self._accept((c[0], ""), words, i, e, sentence_starts))
                 if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
@@ -522,6 +532,8 @@ class EntityMatcher:
         prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
         if prev[:1].isupper() and prev.isalpha() and not self._word_like(prev):
             return None  # "Sunnyi Melles": a surname
+        if prev.lower() in ARTICLES_DE or (prev.islower() and prev.endswith("es")) or self._known_word(w[:-1]):
+            return None  # "des Wirts", "ihres Wirts": a noun
         cands = tuple(
             c for c in self.table.get((w[:-1],), ())
             if c[0].type in PLACE_TYPES and not c[1] and c[0].kind in ("city", "region", "area")
@@ -690,7 +702,14 @@ class EntityMatcher:
         return False
 
     def _weak_preposition(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
-        return i > 0 and not sentence_starts[i] and words[i - 1].lower() in self.locatives
+        """"in X", "aus X"; in German also through an article, "in der Lombardei", "aus dem Latium"."""
+        if i == 0 or sentence_starts[i]:
+            return False
+        prev = words[i - 1].lower()
+        if prev in self.locatives:
+            return True
+        return self.lang == "de" and prev in ("der", "dem", "den", "die") and i >= 2 and not sentence_starts[i - 1] \
+            and words[i - 2].lower() in self.locatives
 
     def _candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int) -> int | None:
         """Rule 11: a place the gazetteer lacks, from its context: after a place noun ("im Dorf X",
@@ -870,6 +889,11 @@ class EntityMatcher:
                     or nxt in NORP_NAME_NOUNS_DE or prev in self.given_names:
                 return None
             return EntityHit(start, end, entries[0])
+        prev = words[start - 1] if start > 0 and not sentence_starts[start] else ""
+        if noun is None and self.lang == "de" and entries[0].kind == "city" and (
+            prev.lower() in ARTICLES_DE or DETERMINER_DE.fullmatch(prev)
+        ):
+            return None  # rule 24: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
         weak = self._weak_preposition(words, start, sentence_starts) or listed
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
@@ -886,6 +910,9 @@ class EntityMatcher:
             if self.lang == "en" and end < len(words) and not sentence_starts[end] and words[end][:1].isupper() \
                     and words[end].isalpha():
                 return None  # "Roth Capital"
+            if self.lang == "de" and end < len(words) and not sentence_starts[end] and self._name_like(words[end]) \
+                    and not self._word_like(words[end]):
+                return None  # "um Erez Shmueli": a name goes on
             if common and not (weak and named):
                 return None
             home = (
@@ -893,7 +920,10 @@ class EntityMatcher:
                 and entries[0].country in HOME_COUNTRIES.get(self.lang, ())
                 and words[end - 1].lower().endswith(HOME_TOPONYM_SUFFIXES.get(self.lang, ()))
             )
-            if not common and not (weak or named or home):
+            # a town of the German-speaking countries whose name is no frequent word ("Ziegenhain")
+            rare = self.lang == "de" and not common and len(words[start]) >= 5 and not self._frequent(words[start]) \
+                and entries[0].country in HOME_COUNTRIES["de"]
+            if not common and not (weak or named or home or rare):
                 return None
         regional = noun is not None and noun.lower() in REGION_NOUNS
         pool = [e for e in entries if e.kind == "region"] if regional else []
@@ -1018,6 +1048,15 @@ class EntityMatcher:
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
+        if entry.kind == "city" and entry.population < SMALL_CITY and (
+            (self.lang == "de" and prev is not None and prev.lower() in ARTICLES_DE)
+            or (words[start] in self.given_names and end < len(words) and not sentence_starts[end]
+                and words[end][:1].isupper() and words[end].isalpha() and words[end] not in PLACE_NOUNS_DE)
+        ):
+            # rule 24: a town takes no article ("im Sommer", "vom Haus", "den Haan" are a noun and
+            # a surname), and a town named like a given name before a capitalised word is a
+            # person's name ("Stephen Curry", "Erez Shmueli")
+            return False
         if entry.type in PLACE_TYPES and self.lang == "de" and self._inside_name_de(
             words, start, end, sentence_starts, after_noun=entry.kind != "country", given_names=self.given_names
         ):

@@ -64,8 +64,6 @@ def prefixed_end(
             j += 1
     if j >= n or (sentence_starts[j] and width == 1) or not _name_word(words[j]):
         return None
-    if j > i + width and known_word(words[j]):
-        return None
     j += 1
     limit = j + 3
     while j < n and j < limit and not sentence_starts[j]:
@@ -236,7 +234,7 @@ def part_of_place(word: str) -> tuple[str, str] | None:
 
 # ------------------------------------------------------------------ names after "in" (rule 22)
 
-NAME_PREPOSITIONS_DE = frozenset({"in", "nach"})
+NAME_PREPOSITIONS_DE = frozenset({"in", "nach", "zwischen"})
 
 
 def split_compound(words: Sequence[str], i: int) -> str | None:

@@ -202,3 +202,26 @@ def test_places_inside_names(ex: Extractor) -> None:
 def test_english_saint_abbreviation_gives_no_candidate(ex: Extractor) -> None:
     x = run(ex, "Doctors at St. Quenby said the patient was stable.", "en")
     assert places(x) == {}
+
+
+# ------------------------------------------------------------------ 24. towns take no article
+
+
+@pytest.mark.parametrize("text", [
+    "Im Sommer wechselte er zum Verein, im Roman stirbt der Held.",
+    "Die Unterlagen sind vom Haus aus verschlüsselt, sagte sein Kollege den Haan.",
+    "Die Würmer hielten sich im Darm ihres Wirts fest.",
+    "Das Team um Erez Shmueli und der Spieler Stephen Curry gewannen.",
+])
+def test_nouns_and_names_are_no_towns(ex: Extractor, text: str) -> None:
+    assert places(run(ex, text)) == {}
+
+
+def test_regions_keep_their_article(ex: Extractor) -> None:
+    p = places(run(ex, "Braunbären leben in der Lombardei und im Latium."))
+    assert {"Lombardei", "Latium"} <= set(p)
+
+
+def test_a_small_german_speaking_town_whose_name_is_no_word(ex: Extractor) -> None:
+    p = places(run(ex, "Saalfelden – Ein Autofahrer raste durch den Ort, Irdning meldete keinen Schaden."))
+    assert p["Irdning"].country == "AT"
