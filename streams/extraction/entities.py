@@ -182,7 +182,8 @@ PERSON_TITLES_DE = _words(
     "Präsident Präsidentin Onkel Tante Kaiser Kaiserin König Königin Papst Bischof Herzog Graf Gräfin Fürst "
     "Fürstin Prinz Prinzessin Herr Frau Dr Prof Minister Ministerin Kanzler Kanzlerin Trainer Kapitän Sänger "
     "Sängerin Autor Autorin Schauspieler Schauspielerin Regisseur Pfarrer Vater Mutter Sohn Tochter Bruder "
-    "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter"
+    "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter Politiker "
+    "Politikerin Chef Chefin Sprecher Sprecherin Vorsitzende Vorsitzender Bürgermeister Bürgermeisterin"
 )
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
@@ -954,15 +955,21 @@ class EntityMatcher:
             return True
         return start > 0 and not sentence_starts[start] and words[start - 1] in CLUB_PREFIXES
 
-    def _not_a_demonym_de(self, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+    def _not_a_demonym_de(
+        self, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool], town: bool = False
+    ) -> bool:
         """Rule 16 (German): "auf Russisch", "Englisch" (capitalised bare adjective: a language),
-        "Christiane Holländer" (a surname after a given name), "Berliner Zeitung", "Hamburger
-        Mieterverein" (part of an organisation's name) are no demonyms."""
+        "Christiane Holländer" (a surname after a given name), "der CSU-Politiker Straubinger" (a
+        town's adjective after a title: a surname), "Berliner Zeitung", "Hamburger Mieterverein"
+        (part of an organisation's name) are no demonyms."""
         w = words[start]
         if end == start + 1 and w[:1].isupper() and (w.endswith("isch") or w == "Deutsch"):
             return True
         if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
             return True
+        if town and w[:1].isupper() and start > 0 and not sentence_starts[start] \
+                and words[start - 1].split("-")[-1] in PERSON_TITLES_DE:
+            return True  # "der CSU-Politiker Straubinger", "Trainer Hamburger": a surname after a title
         return w[:1].isupper() and end < len(words) and not sentence_starts[end] and words[end] in NORP_NAME_NOUNS_DE
 
     @staticmethod
@@ -1035,7 +1042,9 @@ class EntityMatcher:
             and (words[start].lower(),) in self.table
         ):
             return False  # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank"
-        if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(words, start, end, sentence_starts):
+        if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(
+            words, start, end, sentence_starts, town=entry.id.startswith("city:")
+        ):
             return False
         if entry.kind == "city" and self._sports_club(words, start, end, sentence_starts):
             return False

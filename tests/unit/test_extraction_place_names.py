@@ -225,3 +225,9 @@ def test_regions_keep_their_article(ex: Extractor) -> None:
 def test_a_small_german_speaking_town_whose_name_is_no_word(ex: Extractor) -> None:
     p = places(run(ex, "Saalfelden – Ein Autofahrer raste durch den Ort, Irdning meldete keinen Schaden."))
     assert p["Irdning"].country == "AT"
+
+
+def test_town_adjective_after_a_title_is_a_surname(ex: Extractor) -> None:
+    n = norps(run(ex, "Das sagte der CSU-Politiker Straubinger; die Mutter ist Serbin, der Vater Bosnier."))
+    assert "Straubinger" not in n
+    assert (n["Serbin"].country, n["Bosnier"].country) == ("RS", "BA")
