@@ -31,6 +31,11 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
    nationality; "die Deutschen sagen" stays a demonym.
 9. German hyphenated demonyms ("deutsch-israelische", "Deutsch-Kanadier"): when every part is a
    demonym, the token is one, with the last part's id.
+
+Rules 10-16 (evidence for small places, candidates, datelines, non-places, names) and 17-23
+(names by their shape and neighbours, module ``place_names``; towns take no article) are listed
+in docs/extraction.md and tested in tests/unit/test_extraction_places.py and
+test_extraction_place_names.py.
 """
 
 from __future__ import annotations
@@ -212,7 +217,7 @@ HOME_TOPONYM_SUFFIXES = {
     "en": ("ton", "ham", "ford", "field", "bury", "borough", "chester", "caster", "wick", "mouth", "port", "ville"),
 }
 GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
-# articles and prepositions fused with one: a town after them is a noun or a surname (rule 24)
+# articles and prepositions fused with one: a town after them is a noun or a surname (rule 23)
 ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins")
 SMALL_CITY = 100_000
 DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
@@ -523,6 +528,15 @@ class EntityMatcher:
             # (not "St. Martinsorden", "Sankt Nimmerleinstag": a saint's name in a word that is no place)
             return None, (i, end, (), "S")
         return None, (i, end, (), "X")  # no place: the name is not matched in parts ("Paris St. Germain")
+
+    def _landscape(self, words: Sequence[str], start: int) -> bool:
+        """Rule 23's exception: a place of the German-speaking countries named like a valley,
+        mountain or district after a preposition with an article ("im Sellrain", "am Gaisberg", "in
+        der Josefstadt") when its name is no frequent word ("im Igel", "im Sommer" are words)."""
+        prev = words[start - 1].lower() if start > 0 else ""
+        fused = prev in ("im", "am", "vom", "zum", "beim", "ins") or (
+            prev in ("der", "dem") and start > 1 and words[start - 2].lower() in self.locatives)
+        return fused and not self._word_like(words[start])
 
     def _genitive(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> tuple[int, int, tuple[Candidate, ...]] | None:
         """German genitives of places the main table has without them ("Mosbachs", "Tübingens"):
@@ -893,8 +907,8 @@ class EntityMatcher:
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else ""
         if noun is None and self.lang == "de" and entries[0].kind == "city" and (
             prev.lower() in ARTICLES_DE or DETERMINER_DE.fullmatch(prev)
-        ):
-            return None  # rule 24: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
+        ) and not self._landscape(words, start):
+            return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
         weak = self._weak_preposition(words, start, sentence_starts) or listed
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
@@ -914,8 +928,9 @@ class EntityMatcher:
             if self.lang == "de" and end < len(words) and not sentence_starts[end] and self._name_like(words[end]) \
                     and not self._word_like(words[end]):
                 return None  # "um Erez Shmueli": a name goes on
-            if common and not (weak and named):
-                return None
+            towards = self.lang == "de" and prev == "nach" and flags == "D" and not self._known_word(words[start])
+            if common and not (weak and named) and not towards:
+                return None  # ("nach Auschwitz": a direction, where a name that is no word is a place)
             home = (
                 not common
                 and entries[0].country in HOME_COUNTRIES.get(self.lang, ())
@@ -1058,11 +1073,11 @@ class EntityMatcher:
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
         if entry.kind == "city" and entry.population < SMALL_CITY and (
-            (self.lang == "de" and prev is not None and prev.lower() in ARTICLES_DE)
+            (self.lang == "de" and prev is not None and prev.lower() in ARTICLES_DE and not self._landscape(words, start))
             or (words[start] in self.given_names and end < len(words) and not sentence_starts[end]
                 and words[end][:1].isupper() and words[end].isalpha() and words[end] not in PLACE_NOUNS_DE)
         ):
-            # rule 24: a town takes no article ("im Sommer", "vom Haus", "den Haan" are a noun and
+            # rule 23: a town takes no article ("im Sommer", "vom Haus", "den Haan" are a noun and
             # a surname), and a town named like a given name before a capitalised word is a
             # person's name ("Stephen Curry", "Erez Shmueli")
             return False

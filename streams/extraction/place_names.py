@@ -1,8 +1,9 @@
-"""Place names recognised by their shape (rules 17-20 of ``entities``), in German and English text.
+"""Place names recognised by their shape and their neighbours (rules 17-22 of ``entities``; the
+matcher there applies them, this module holds the word lists and the pure functions).
 
 - **prefixed names** (rule 17): a saint's or a generic geographic word before a name makes it a
   place: "Sankt Goar", "St. Moritz" (also tokenised "St . Moritz"), "San Remo", "Santa Cruz",
-  "Bad Ischl", "Cerro Amarillo", "Lido di Spina", "Isola del Giglio", "Gorge de la Langouette";
+  "Bad Ischl", "Cerro Amarillo", "Lido di Spina", "Gorge de la Langouette";
   ``prefixed_end`` finds the span, ``saint_variants`` the spellings of its prefix to look up;
 - **landmark compounds** (rule 18, German): a compound whose head is a landmark noun and whose
   first part is a name, not a word, after an article or preposition: "am Kemmelberg", "die
@@ -10,7 +11,11 @@
 - **positional adjectives** (rule 19, German): "im Hinteren Bayerischen Wald", "am Oberen Rhein":
   a capitalised positional adjective right before a place belongs to its name;
 - **list neighbours** (rule 20): a place that needs evidence has it when it stands in a list
-  with a place ("in Avignon , Darmstadt , Venedig").
+  with a place ("in Avignon , Darmstadt , Venedig");
+- **parts of places** (rule 21, German): "Oberperu", "Westberlin" (``part_of_place``);
+- **names after "in"** (rule 22, German): the prepositions after which a capitalised name that no
+  lexicon knows is a place ("in Skovlunde", "nach Shigaraki"); ``split_compound`` rejoins
+  "Mecklenburg- Vorpommern".
 """
 
 from __future__ import annotations

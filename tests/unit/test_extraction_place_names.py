@@ -231,3 +231,14 @@ def test_town_adjective_after_a_title_is_a_surname(ex: Extractor) -> None:
     n = norps(run(ex, "Das sagte der CSU-Politiker Straubinger; die Mutter ist Serbin, der Vater Bosnier."))
     assert "Straubinger" not in n
     assert (n["Serbin"].country, n["Bosnier"].country) == ("RS", "BA")
+
+
+def test_valleys_mountains_and_districts_keep_their_article(ex: Extractor) -> None:
+    p = places(run(ex, "Muren gingen im Sellrain und am Gaisberg ab, eine Schule steht in der Josefstadt."))
+    assert {"Sellrain", "Gaisberg", "Josefstadt"} <= set(p)
+    assert places(run(ex, "Die Männer versteckten sich im Igel.")) == {}
+
+
+def test_a_direction_makes_a_place_of_a_name_that_is_no_word(ex: Extractor) -> None:
+    p = places(run(ex, "Der Film handelt von den Deportationen nach Auschwitz."))
+    assert p["Auschwitz"].country == "PL"
