@@ -22,6 +22,8 @@ is a string of "D" (common German word), "E" (common English word), "P" (also a 
 or surname); tokens_de/tokens_en are the name as the spaCy tokenizer of that language splits it,
 joined by U+001F, or "" when that is simply the space-separated words (the runtime then needs no
 tokenizer at start-up; it re-tokenizes only if the spaCy version differs from sources["spacy"]).
+Beside it: places.bin (the evidence tier of small places, ``write_small``) and words.txt.gz
+(frequent capitalised words, one a line, ``frequent_words``).
 """
 
 from __future__ import annotations

@@ -220,6 +220,10 @@ GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
 # articles and prepositions fused with one: a town after them is a noun or a surname (rule 23)
 ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins")
 SMALL_CITY = 100_000
+# heads of German compounds that name a place or an institution at one: evidence like a place noun
+PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "provinz", "bezirk", "gefängnis",
+                       "zuchthaus", "lager", "kraftwerk", "flughafen", "kloster", "siedlung", "ortschaft",
+                       "ortsteil", "grenzort", "kurort")
 DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
 DASHES = frozenset({"-", "–", "—", "--", "―"})
@@ -691,7 +695,13 @@ class EntityMatcher:
             return None
         prev = words[i - 1]
         if self.lang == "de":
-            return prev if prev in PLACE_NOUNS_DE else None
+            if prev in PLACE_NOUNS_DE:
+                return prev
+            # a compound of a place noun: "Frauen-Zuchthaus Ziegenhain", "Flüchtlingslager Idomeni"
+            low = prev.split("-")[-1].lower()
+            head = next((h for h in PLACE_NOUN_HEADS_DE if low.endswith(h)), None)
+            compound = head is not None and (low == head or (len(low) - len(head) >= 3 and not self._known_word(prev)))
+            return prev if prev[:1].isupper() and compound else None  # (not "Schlager Inter Mailand")
         if prev.lower() == "of" and i >= 2 and not sentence_starts[i - 1] and words[i - 2].lower() in PLACE_NOUNS_EN:
             return words[i - 2].lower()
         return prev.lower() if prev.lower() in PLACE_NOUNS_EN and prev[:1].islower() else None
@@ -878,7 +888,8 @@ class EntityMatcher:
         ):
             return None  # "FC St. Pauli"
         noun = self._place_noun_before(words, start, sentence_starts) or self._place_noun_after(words, end, sentence_starts)
-        strong = noun is not None or self._strong_preposition(words, start, sentence_starts)
+        strong = noun is not None or self._strong_preposition(words, start, sentence_starts) \
+            or (bool(entries) and not flags and dateline_like(words, start, end))
         if shaped and entries:
             named_entries = [e for e in entries if e.country in doc_counts]
             if flags and not (strong or named_entries or listed or self._weak_preposition(words, start, sentence_starts)):
@@ -936,10 +947,7 @@ class EntityMatcher:
                 and entries[0].country in HOME_COUNTRIES.get(self.lang, ())
                 and words[end - 1].lower().endswith(HOME_TOPONYM_SUFFIXES.get(self.lang, ()))
             )
-            # a town of the German-speaking countries whose name is no frequent word ("Ziegenhain")
-            rare = self.lang == "de" and not common and len(words[start]) >= 5 and not self._frequent(words[start]) \
-                and entries[0].country in HOME_COUNTRIES["de"]
-            if not common and not (weak or named or home or rare):
+            if not common and not (weak or named or home):
                 return None
         regional = noun is not None and noun.lower() in REGION_NOUNS
         pool = [e for e in entries if e.kind == "region"] if regional else []
@@ -1108,6 +1116,13 @@ class EntityMatcher:
 
 
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
+
+
+def dateline_like(words: Sequence[str], start: int, end: int) -> bool:
+    """A name at the start of the text or of a line, followed by a dash, "(" or "/": the shape of
+    a dateline ("Tulln –", "Saalfelden / Zell am See –"), evidence for a small place."""
+    at_line_start = start == 0 or "\n" in words[start - 1]
+    return at_line_start and end < len(words) and (words[end] in DASHES or words[end] in ("(", "/"))
 
 
 def initial_before(words: Sequence[str], start: int) -> bool:

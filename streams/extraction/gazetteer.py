@@ -1,4 +1,5 @@
-"""The generated gazetteer (data/gazetteer.json.gz + data/places.bin): load it once per process.
+"""The generated gazetteer (data/gazetteer.json.gz + data/places.bin, and data/words.txt.gz read on
+first use by ``load_frequent_words``): load it once per process.
 
 Built by ``python -m streams.extraction.build_gazetteer`` (see that module for sources and format).
 ``load_gazetteer`` is called by ``Extractor.from_settings``; the result is cached per path.

@@ -222,9 +222,11 @@ def test_regions_keep_their_article(ex: Extractor) -> None:
     assert {"Lombardei", "Latium"} <= set(p)
 
 
-def test_a_small_german_speaking_town_whose_name_is_no_word(ex: Extractor) -> None:
-    p = places(run(ex, "Saalfelden – Ein Autofahrer raste durch den Ort, Irdning meldete keinen Schaden."))
-    assert p["Irdning"].country == "AT"
+def test_a_compound_of_a_place_noun_is_evidence(ex: Extractor) -> None:
+    p = places(run(ex, "Sie wurde aus dem Frauen-Zuchthaus Ziegenhain verlegt, er lebte im Flüchtlingslager Kalvoneri."))
+    assert p["Ziegenhain"].country == "DE"
+    assert p["Kalvoneri"].source == "candidate"
+    assert "Kreischa" not in places(run(ex, "Kreischa meldet Hochwasser."))
 
 
 def test_town_adjective_after_a_title_is_a_surname(ex: Extractor) -> None:
@@ -242,3 +244,9 @@ def test_valleys_mountains_and_districts_keep_their_article(ex: Extractor) -> No
 def test_a_direction_makes_a_place_of_a_name_that_is_no_word(ex: Extractor) -> None:
     p = places(run(ex, "Der Film handelt von den Deportationen nach Auschwitz."))
     assert p["Auschwitz"].country == "PL"
+
+
+def test_a_small_place_in_a_dateline(ex: Extractor) -> None:
+    x = run(ex, "Irdning – Ein Murenabgang hat am Montag eine Straße verschüttet.")
+    assert x.dateline is not None and x.dateline.text == "Irdning"
+    assert "Inter" not in places(run(ex, "Der Schlager Inter Mailand gegen Neapel fällt aus."))
