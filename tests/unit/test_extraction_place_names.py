@@ -250,3 +250,16 @@ def test_a_small_place_in_a_dateline(ex: Extractor) -> None:
     x = run(ex, "Irdning – Ein Murenabgang hat am Montag eine Straße verschüttet.")
     assert x.dateline is not None and x.dateline.text == "Irdning"
     assert "Inter" not in places(run(ex, "Der Schlager Inter Mailand gegen Neapel fällt aus."))
+
+
+# ------------------------------------------------------------------ peoples (data/peoples.yaml)
+
+
+def test_peoples_and_ethnic_groups_are_norp(ex: Extractor) -> None:
+    n = norps(run(ex, "Kurdische Kämpfer schützten Jesiden und Uiguren; die Germanen verehrten Flüsse."))
+    assert n["Kurdische"].id == "people:kurds" and n["Kurdische"].country is None
+    assert n["Uiguren"].country == "CN"
+    assert {"Jesiden", "Germanen"} <= set(n)
+    e = norps(run(ex, "Kurdish fighters protected Yazidis and Chechens fled.", "en"))
+    assert (e["Kurdish"].id, e["Chechens"].country) == ("people:kurds", "RU")
+    assert "gotische" not in norps(run(ex, "Die gotische Kirche wurde renoviert."))
