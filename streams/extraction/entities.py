@@ -31,15 +31,40 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
    nationality; "die Deutschen sagen" stays a demonym.
 9. German hyphenated demonyms ("deutsch-israelische", "Deutsch-Kanadier"): when every part is a
    demonym, the token is one, with the last part's id.
+
+Rules 10-16 (evidence for small places, candidates, datelines, non-places, names) and 17-23
+(names by their shape and neighbours, module ``place_names``; towns take no article) are listed
+in docs/extraction.md and tested in tests/unit/test_extraction_places.py and
+test_extraction_place_names.py.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer
+from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, load_frequent_words
+from streams.extraction.place_names import (
+    GEO_PREFIXES,
+    LANDMARK_CONTEXT_DE,
+    LIST_JOINERS,
+    NAME_PREPOSITIONS_DE,
+    SAINT_WORDS,
+    candidate_allowed,
+    compass_adjective,
+    landmark_compound,
+    landmark_head,
+    listed_with_place,
+    part_of_place,
+    positional_adjective,
+    prefix_width,
+    prefixed_end,
+    saint_adjective_bases,
+    saint_variants,
+    split_compound,
+)
 
 KIND_RANK = {
     "person": 90,
@@ -108,7 +133,7 @@ TOPONYM_PREPOSITIONS_DE = _words("in bei nach aus nahe um zwischen")
 # endings of German (and Ukrainian/Russian/Slavic) place names
 TOPONYM_SUFFIXES_DE = (
     "dorf", "hausen", "heim", "ingen", "burg", "berg", "feld", "felde", "stedt", "stätt", "stadt", "bach", "rode",
-    "roda", "hagen", "thal", "kirchen", "hofen", "kofen", "ghofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
+    "roda", "hagen", "thal", "furt", "kirchen", "hofen", "kofen", "ghofen", "leben", "born", "brunn", "brück", "brücken", "münde", "hafen",
     "walde", "werder", "beuren", "weiler", "weier", "zell", "ach", "itz", "witz", "ow", "iwka", "ivka", "ijiwka",
     "iwske", "ivske", "owe", "ove", "jiwka", "sk", "ino", "ovo", "evo", "ice", "ivtsi", "iwzi",
 )
@@ -143,7 +168,7 @@ NAME_CONTINUATIONS = _words(
     "Raiders Steelers Packers Bears Lions Patriots Cowboys Dolphins Knicks Nets Celtics Pistons Heat Magic "
     "Spurs Rockets Mavericks Suns Clippers Warriors Grizzlies Pelicans Hornets Hawks Thunder Galaxy FC SC AG "
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
-    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic"
+    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG"
 )
 ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra Playa Puerto Porto Castello Palazzo Piazza")
 ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
@@ -162,7 +187,8 @@ PERSON_TITLES_DE = _words(
     "Präsident Präsidentin Onkel Tante Kaiser Kaiserin König Königin Papst Bischof Herzog Graf Gräfin Fürst "
     "Fürstin Prinz Prinzessin Herr Frau Dr Prof Minister Ministerin Kanzler Kanzlerin Trainer Kapitän Sänger "
     "Sängerin Autor Autorin Schauspieler Schauspielerin Regisseur Pfarrer Vater Mutter Sohn Tochter Bruder "
-    "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter"
+    "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter Politiker "
+    "Politikerin Chef Chefin Sprecher Sprecherin Vorsitzende Vorsitzender Bürgermeister Bürgermeisterin"
 )
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
@@ -191,6 +217,14 @@ HOME_TOPONYM_SUFFIXES = {
     "en": ("ton", "ham", "ford", "field", "bury", "borough", "chester", "caster", "wick", "mouth", "port", "ville"),
 }
 GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
+# articles and prepositions fused with one: a town after them is a noun or a surname (rule 23)
+ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins")
+SMALL_CITY = 100_000
+# heads of German compounds that name a place or an institution at one: evidence like a place noun
+PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "provinz", "bezirk", "gefängnis",
+                       "zuchthaus", "lager", "kraftwerk", "flughafen", "kloster", "siedlung", "ortschaft",
+                       "ortsteil", "grenzort", "kurort")
+DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
@@ -230,6 +264,8 @@ class EntityMatcher:
     def __init__(self, gazetteer: Gazetteer, lang: str, tokenize: Callable[[str], list[str]]) -> None:
         self.lang = lang
         self.small = gazetteer.small
+        self._gazetteer_path = gazetteer.path
+        self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
@@ -285,6 +321,8 @@ class EntityMatcher:
         # only tokens that start a name, contain a hyphen or are capitalised can start an entity;
         # left to right, a match skips the tokens it covers
         next_free = 0
+        place_ends: set[int] = set()  # token ends of accepted main-table places (rule 20)
+        parts: list[EntityHit] = []  # rule 21: "Oberperu"
         for i in [k for k, w in enumerate(words) if w in lengths or "-" in w or w[:1].isupper()]:
             if i < next_free:
                 continue
@@ -313,6 +351,19 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
+            # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
+            if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
+                found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
+                if found_span is not None:
+                    spans.append(found_span)
+                    place_ends.add(found_span[1])
+                    next_free = found_span[1]
+                    continue
+                if found_pending is not None:
+                    if found_pending[3] != "X":
+                        pending.append(found_pending)
+                    next_free = found_pending[1]
+                    continue
             lens = lengths.get(w)
             if lens is not None:
                 matched = False
@@ -323,21 +374,41 @@ class EntityMatcher:
                     cands = self.table.get(key)
                     if cands is None:
                         continue
-                    accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts))
+                    listed = self.lang == "de" and listed_with_place(words, i, i + length, place_ends, set())
+                    accepted = tuple(c for c in cands if self._accept(c, words, i, i + length, sentence_starts, listed))
                     if accepted:
                         spans.append((i, i + length, accepted))
+                        if accepted[0][0].type in PLACE_TYPES:
+                            place_ends.add(i + length)
                         next_free = i + length
                         matched = True
                         break
                 if matched or (w,) in self.table:
                     continue  # a one-word name of the main table was rejected: nothing else may take it
             elif "-" in w:
+                joined = split_compound(words, i)
+                cands = self.table.get((joined,), ()) if joined is not None else ()
+                if cands and cands[0][0].type in PLACE_TYPES:
+                    spans.append((i, i + 2, cands[:1]))  # "Mecklenburg- Vorpommern"
+                    place_ends.add(i + 2)
+                    next_free = i + 2
+                    continue
                 compound = self._demonym_compound(w)
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
             if not w[:1].isupper():
                 continue
+            if self.lang == "de" and lens is None:
+                genitive = self._genitive(words, i, sentence_starts)
+                if genitive is not None:
+                    spans.append(genitive)
+                    place_ends.add(i + 1)
+                    continue
+                part = self._part_of_place(words, i, sentence_starts)
+                if part is not None:
+                    parts.append(part)
+                    continue
             caps = self._all_caps(words, i, sentence_starts)
             if caps is not None:
                 spans.append(caps)
@@ -351,6 +422,10 @@ class EntityMatcher:
                     next_free = found[1]
                     continue
             cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
+            if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
+                any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
+            ):
+                cand = self._listed_name(words, i, sentence_starts)
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -391,13 +466,129 @@ class EntityMatcher:
             if chosen.type in PLACE_TYPES and end == start + 1 and is_non_place(words[start]):
                 continue
             hits.append(EntityHit(start, end, chosen))
+        place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
+        place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
         for start, end, entries, flags in pending:
+            listed = self.lang == "de" and listed_with_place(words, start, end, place_ends, place_starts)
             hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, place_context,
-                               place_counts)
+                               place_counts, listed)
             if hit is not None and not (end == start + 1 and is_non_place(words[start])):
                 hits.append(hit)
+        hits.extend(parts)
         hits.sort(key=lambda h: h.token_start)
+        if self.lang == "de":
+            hits = self._with_positional_adjectives(words, hits)
         return mark_dateline(words, sentence_starts, hits)
+
+    # ------------------------------------------------------------------ names by their shape
+
+    def _prefixed(
+        self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], after_place: set[int]
+    ) -> tuple[tuple[int, int, tuple[Candidate, ...]] | None, tuple[int, int, tuple[GazEntry, ...], str] | None]:
+        """Rule 17: a name after a saint's title or a geographic prefix ("St. Moritz", "Bad Ischl",
+        "San Remo", "Cerro Amarillo"): the main table's or the evidence tier's place (longest first,
+        "St." and "Sankt" both looked up), an adjective ("St. Galler Rat"), or a candidate. Returns
+        (main-table span, pending span); the evidence tier's names are pending with flag "S"
+        (the prefix is their evidence); a name right after a place (``after_place``: "Paris St.
+        Germain") or that is no place is returned as pending with flag "X": skipped, and not
+        matched in parts."""
+        end = prefixed_end(words, i, sentence_starts, self._known_word)
+        if end is None:
+            return None, None
+        if i in after_place:
+            return None, (i, end, (), "X")
+        width = prefix_width(words, i)
+        for e in range(end, i + width, -1):
+            variants = saint_variants(words[i:e])
+            last = words[e - 1]
+            if self.lang == "de" and last.endswith("s") and len(last) > 4:  # "Puerto Ricos Gouverneur"
+                variants += [(*v[:-1], v[-1][:-1]) for v in variants]
+            for variant in variants:
+                cands = tuple(c for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES
+                              and self._accept((c[0], ""), words, i, e, sentence_starts))
+                if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
+                    return (i, e, cands), None
+                if self.small is not None:
+                    for names, entries, flags in self.small.lookup(variant[0]):
+                        if names == variant:
+                            return None, (i, e, entries, flags + "S")
+        name_end = i + width + 1
+        if self.lang == "de":
+            # "St. Galler Rat", "der gebürtige St. Pöltner": the adjective or person noun of a place
+            for base in saint_adjective_bases(words[i + width]):
+                for variant in saint_variants((*words[i : i + width], base)):
+                    place = next((c[0] for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES), None)
+                    if place is None and self.small is not None:
+                        place = next((es[0] for ns, es, _f in self.small.lookup(variant[0]) if ns == variant), None)
+                    if place is not None:
+                        adj = GazEntry(place.id, place.name, "NORP", "demonym", place.country, 0)
+                        return (i, name_end, ((adj, ""),)), None
+        prefix = words[i]
+        name = words[i + width : end]
+        if candidate_allowed(prefix, self.lang) and not any(self._known_word(w) for w in name) and not (
+            self.lang == "de" and prefix in SAINT_WORDS and self._noun_de(name[-1])
+            and landmark_head(name[-1].lower()) is None
+        ):
+            # (not "St. Martinsorden", "Sankt Nimmerleinstag": a saint's name in a word that is no place)
+            return None, (i, end, (), "S")
+        return None, (i, end, (), "X")  # no place: the name is not matched in parts ("Paris St. Germain")
+
+    def _landscape(self, words: Sequence[str], start: int) -> bool:
+        """Rule 23's exception: a place of the German-speaking countries named like a valley,
+        mountain or district after a preposition with an article ("im Sellrain", "am Gaisberg", "in
+        der Josefstadt") when its name is no frequent word ("im Igel", "im Sommer" are words)."""
+        prev = words[start - 1].lower() if start > 0 else ""
+        fused = prev in ("im", "am", "vom", "zum", "beim", "ins") or (
+            prev in ("der", "dem") and start > 1 and words[start - 2].lower() in self.locatives)
+        return fused and not self._word_like(words[start])
+
+    def _genitive(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> tuple[int, int, tuple[Candidate, ...]] | None:
+        """German genitives of places the main table has without them ("Mosbachs", "Tübingens"):
+        a place whose name is no word or person's name, with the rules of its base name."""
+        w = words[i]
+        if len(w) < 5 or not w.endswith("s") or w.endswith("ss") or not w.isalpha():
+            return None
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev[:1].isupper() and prev.isalpha() and not self._word_like(prev):
+            return None  # "Sunnyi Melles": a surname
+        if prev.lower() in ARTICLES_DE or (prev.islower() and prev.endswith("es")) or self._known_word(w[:-1]):
+            return None  # "des Wirts", "ihres Wirts": a noun
+        cands = tuple(
+            c for c in self.table.get((w[:-1],), ())
+            if c[0].type in PLACE_TYPES and not c[1] and c[0].kind in ("city", "region", "area")
+        )
+        accepted = tuple(c for c in cands if self._accept(c, words, i, i + 1, sentence_starts))
+        return (i, i + 1, accepted) if accepted else None
+
+    def _part_of_place(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> EntityHit | None:
+        """Rule 21: "Oberperu", "Westberlin", "Nordtuschino": a compass or position prefix on a
+        place of the main table (no word or name), or of the evidence tier after a locative; a
+        LOC candidate of kind "area" in the place's country. Not a word of the language
+        ("Unterhaus", "Oberland")."""
+        found = part_of_place(words[i])
+        if found is None or self._known_word(words[i]):
+            return None
+        _prefix, name = found
+        base = next((c[0] for c in self.table.get((name,), ()) if c[0].type in PLACE_TYPES and not c[1]), None)
+        if base is None and self.small is not None and self._weak_preposition(words, i, sentence_starts):
+            base = next((es[0] for ns, es, fl in self.small.lookup(name) if ns == (name,) and not fl), None)
+        if base is None:
+            return None
+        entry = GazEntry(f"candidate:{words[i].lower()}", words[i], "LOC", "area", base.country, 0)
+        return EntityHit(i, i + 1, entry, source="candidate")
+
+    @staticmethod
+    def _with_positional_adjectives(words: Sequence[str], hits: list[EntityHit]) -> list[EntityHit]:
+        """Rule 19: "im Hinteren Bayerischen Wald", "am Oberen Rhein": a capitalised positional
+        adjective right before a place is part of its name."""
+        taken = {k for h in hits for k in range(h.token_start, h.token_end)}
+        out = []
+        for h in hits:
+            s = h.token_start
+            if h.entry.type in PLACE_TYPES and s > 0 and s - 1 not in taken and positional_adjective(words[s - 1]):
+                h = replace(h, token_start=s - 1)
+            out.append(h)
+        return out
 
     # ------------------------------------------------------------------ small places, candidates
 
@@ -449,6 +640,17 @@ class EntityMatcher:
         values = self._lemma_values
         return w in table or low in table or w in values or low in values
 
+    def _frequent(self, w: str) -> bool:
+        """A frequent word or well-known name (build_gazetteer.frequent_words: "Zukunft", "Armut",
+        "Facebook", "Nature"), read on the first call (~20 ms), not at start."""
+        if self._frequent_words is None:
+            self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
+        return w in self._frequent_words
+
+    def _word_like(self, w: str) -> bool:
+        """Known to the lemma table or the stop words, or a frequent word."""
+        return self._known_word(w) or self._frequent(w)
+
     def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
         """What a capitalised word may start, cached per word: names of the evidence tier, whether
         it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
@@ -461,6 +663,8 @@ class EntityMatcher:
                 low = w.lower()
                 if low.endswith(STREET_SUFFIXES) and low not in GENERIC_STREETS and not low.endswith(GENERIC_STREET_ENDINGS):
                     shape = 1
+                elif landmark_compound(w, self._known_word, self.given_names):
+                    shape = 3
                 elif (
                     "-" not in w
                     and low.endswith(TOPONYM_SUFFIXES_DE)
@@ -491,7 +695,13 @@ class EntityMatcher:
             return None
         prev = words[i - 1]
         if self.lang == "de":
-            return prev if prev in PLACE_NOUNS_DE else None
+            if prev in PLACE_NOUNS_DE:
+                return prev
+            # a compound of a place noun: "Frauen-Zuchthaus Ziegenhain", "Flüchtlingslager Idomeni"
+            low = prev.split("-")[-1].lower()
+            head = next((h for h in PLACE_NOUN_HEADS_DE if low.endswith(h)), None)
+            compound = head is not None and (low == head or (len(low) - len(head) >= 3 and not self._known_word(prev)))
+            return prev if prev[:1].isupper() and compound else None  # (not "Schlager Inter Mailand")
         if prev.lower() == "of" and i >= 2 and not sentence_starts[i - 1] and words[i - 2].lower() in PLACE_NOUNS_EN:
             return words[i - 2].lower()
         return prev.lower() if prev.lower() in PLACE_NOUNS_EN and prev[:1].islower() else None
@@ -517,7 +727,14 @@ class EntityMatcher:
         return False
 
     def _weak_preposition(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
-        return i > 0 and not sentence_starts[i] and words[i - 1].lower() in self.locatives
+        """"in X", "aus X"; in German also through an article, "in der Lombardei", "aus dem Latium"."""
+        if i == 0 or sentence_starts[i]:
+            return False
+        prev = words[i - 1].lower()
+        if prev in self.locatives:
+            return True
+        return self.lang == "de" and prev in ("der", "dem", "den", "die") and i >= 2 and not sentence_starts[i - 1] \
+            and words[i - 2].lower() in self.locatives
 
     def _candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int) -> int | None:
         """Rule 11: a place the gazetteer lacks, from its context: after a place noun ("im Dorf X",
@@ -535,12 +752,80 @@ class EntityMatcher:
             return end
         if shape == 1:
             return i + 1
+        if self.lang == "de" and i > 0 and not sentence_starts[i] and words[i - 1].lower() in NAME_PREPOSITIONS_DE:
+            # rule 22: "in Skovlunde", "nach Shigaraki": a name that is no word of the language
+            # (nor a given name) after "in", "nach", "zwischen"; following such names belong to it
+            end = i
+            while end < len(words) and end - i < 3 and (end == i or not sentence_starts[end]) \
+                    and self._name_like(words[end]) and len(words[i]) >= 4 and self._name_part(words, i, end):
+                end += 1
+            if end > i and not (end < len(words) and not sentence_starts[end] and words[end][:1].isupper()
+                                and words[end][:1].isalpha()):
+                return end  # not before another capitalised word: "in Merkels Kabinett", "in Ewe Brot"
+        if shape == 3 and i > 0 and not sentence_starts[i] and (
+            words[i - 1].lower() in LANDMARK_CONTEXT_DE or self._strong_preposition(words, i, sentence_starts)
+        ):
+            return i + 1  # rule 18: "am Kemmelberg", "die Salmhütte"
         if shape == 2 and not self._known_word(words[i]) and (
             (i > 0 and not sentence_starts[i] and words[i - 1] in TOPONYM_PREPOSITIONS_DE)
             or self._strong_preposition(words, i, sentence_starts)
         ):
             return i + 1
         return None
+
+    def _listed_name(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
+        """Rule 20 for names the gazetteer lacks (German): a name that is no word, after a place
+        and "und"/"oder" ("zwischen Gudme und Lundborg"), or after a place the gazetteer lacks and
+        a comma when the list goes on ("in Mardscha , Laschkar Gah , ..."; not "von Kandahar ,
+        Sajed Agha Sakeb , der": a person after a known place). Returns the end token or None."""
+        end = i
+        while end < len(words) and end - i < 3 and (end == i or not sentence_starts[end]) \
+                and self._name_like(words[end]) and self._name_part(words, i, end):
+            end += 1
+        if end == i:
+            return None
+        nxt = words[end] if end < len(words) and not sentence_starts[end] else ""
+        if words[i - 1] == "," and nxt not in LIST_JOINERS:
+            return None
+        return end if not (nxt[:1].isupper() and nxt[:1].isalpha()) else None
+
+    def _name_part(self, words: Sequence[str], i: int, k: int) -> bool:
+        """Word k of a name the gazetteer lacks that starts at i: the first is no word nor known
+        name (``_unknown_name``); later ones ("Laschkar Gah") only no word of the lemma table nor a
+        compound of one ("Papens Vizekanzlei")."""
+        w = words[k]
+        if k == i:
+            return self._unknown_name(w)
+        return not self._known_word(w) and not any(
+            self._known_word(w[j].upper() + w[j + 1 :]) for j in range(3, len(w) - 3))
+
+    def _unknown_name(self, w: str) -> bool:
+        """A capitalised word no lexicon knows: not a word (lemma table, stop words, every part of
+        a hyphenated compound), a given name or a name of the main table."""
+        if w in self.given_names or (w,) in self.table or w.lower().endswith(NOUN_ENDINGS_DE) or self._frequent(w):
+            return False
+        if not w.replace("-", "")[1:].islower():
+            return False  # "StGB", "McDonald": an abbreviation or a foreign name's shape
+        return not any(self._noun_de(p) for p in w.split("-") if p)
+
+    def _noun_de(self, w: str) -> bool:
+        """A German noun, by the lemma table: the word, an inflected form of it ("Sicht" ->
+        "Sichten") or, for a compound, its head of four letters or more ("Einsatzgebiet",
+        "Kriegsende", "Münzfunden")."""
+        stems = [w] + [w[: -len(e)] for e in ("s", "n", "en", "e", "er", "ern", "es") if w.endswith(e) and len(w) - len(e) >= 4]
+        for stem in stems:
+            if self._word_like(stem) or any(self._known_word(stem + e) for e in ("e", "en", "n", "er", "s")):
+                return True
+            # a head of four letters or more that is a word ("Lund" in "Skovlunde" is a place)
+            # (a head that is a place makes a place: "Burgsteinfurt", "Nordwestmecklenburg")
+            if any((self._known_word(h) or self._frequent(h)) and (h,) not in self.table
+                   and h.lower() not in TOPONYM_SUFFIXES_DE
+                   for h in (stem[k].upper() + stem[k + 1 :] for k in range(3, len(stem) - 3))):
+                return True
+            # a three-letter head after a linking s: "Zukunftsweg", "Nimmerleinstag"
+            if len(stem) >= 7 and stem[-4] == "s" and self._known_word(stem[-3].upper() + stem[-2:]):
+                return True
+        return False
 
     @staticmethod
     def _road(words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> int | None:
@@ -590,11 +875,28 @@ class EntityMatcher:
         sentence_of: Sequence[int],
         context: dict[int, set[str]],
         doc_counts: dict[str, int],
+        listed: bool = False,
     ) -> EntityHit | None:
         """Rules 11-12: accept a small place or a candidate only with evidence, and choose among
-        same-named places."""
+        same-named places. Flag "S": a name with a prefix (rule 17), its own evidence when it is
+        no word or name, else with a locative, its country named or a place beside it in a list
+        (rule 20, like every small place)."""
+        shaped = "S" in flags
+        flags = flags.replace("S", "")
+        if shaped and start > 0 and not sentence_starts[start] and (
+            words[start - 1] in CLUB_PREFIXES or words[start - 1] in CLUB_NAMES_DE
+        ):
+            return None  # "FC St. Pauli"
         noun = self._place_noun_before(words, start, sentence_starts) or self._place_noun_after(words, end, sentence_starts)
-        strong = noun is not None or self._strong_preposition(words, start, sentence_starts)
+        strong = noun is not None or self._strong_preposition(words, start, sentence_starts) \
+            or (bool(entries) and not flags and dateline_like(words, start, end))
+        if shaped and entries:
+            named_entries = [e for e in entries if e.country in doc_counts]
+            if flags and not (strong or named_entries or listed or self._weak_preposition(words, start, sentence_starts)):
+                return None
+            pool = named_entries or list(entries)
+            chosen = max(pool, key=lambda e: (doc_counts.get(e.country or "", 0), e.population))
+            return EntityHit(start, end, chosen)
         if not entries:  # a candidate: its context was checked when it was found
             countries = context.get(sentence_of[start]) or set(doc_counts)
             country = max(countries, key=lambda c: doc_counts.get(c, 0)) if countries else None
@@ -613,7 +915,12 @@ class EntityMatcher:
                     or nxt in NORP_NAME_NOUNS_DE or prev in self.given_names:
                 return None
             return EntityHit(start, end, entries[0])
-        weak = self._weak_preposition(words, start, sentence_starts)
+        prev = words[start - 1] if start > 0 and not sentence_starts[start] else ""
+        if noun is None and self.lang == "de" and entries[0].kind == "city" and (
+            prev.lower() in ARTICLES_DE or DETERMINER_DE.fullmatch(prev)
+        ) and not self._landscape(words, start):
+            return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
+        weak = self._weak_preposition(words, start, sentence_starts) or listed
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
         common = bool(flags)
@@ -629,8 +936,12 @@ class EntityMatcher:
             if self.lang == "en" and end < len(words) and not sentence_starts[end] and words[end][:1].isupper() \
                     and words[end].isalpha():
                 return None  # "Roth Capital"
-            if common and not (weak and named):
-                return None
+            if self.lang == "de" and end < len(words) and not sentence_starts[end] and self._name_like(words[end]) \
+                    and not self._word_like(words[end]):
+                return None  # "um Erez Shmueli": a name goes on
+            towards = self.lang == "de" and prev == "nach" and flags == "D" and not self._known_word(words[start])
+            if common and not (weak and named) and not towards:
+                return None  # ("nach Auschwitz": a direction, where a name that is no word is a place)
             home = (
                 not common
                 and entries[0].country in HOME_COUNTRIES.get(self.lang, ())
@@ -645,18 +956,20 @@ class EntityMatcher:
         return EntityHit(start, end, chosen)
 
     def _demonym_compound(self, word: str) -> Candidate | None:
-        """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last part's."""
+        """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last
+        demonym's; compass adjectives may stand among them ("europäisch-westlichen",
+        "west-europäische")."""
         parts = word.split("-")
         if len(parts) < 2 or not all(parts):
             return None
-        last = self.table.get((parts[-1],)) or self.table.get((parts[-1].lower(),))
-        if not last or last[0][0].type != "NORP":
-            return None
-        for part in parts[:-1]:
-            cands = self.table.get((part.lower(),))
-            if not cands or cands[0][0].type != "NORP":
+        found: Candidate | None = None
+        for k, part in enumerate(parts):
+            cands = self.table.get((part.lower(),)) or (self.table.get((part,)) if k == len(parts) - 1 else None)
+            if cands and cands[0][0].type == "NORP":
+                found = cands[0]
+            elif self.lang != "de" or not compass_adjective(part):
                 return None
-        return last[0]
+        return found
 
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
@@ -665,15 +978,21 @@ class EntityMatcher:
             return True
         return start > 0 and not sentence_starts[start] and words[start - 1] in CLUB_PREFIXES
 
-    def _not_a_demonym_de(self, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+    def _not_a_demonym_de(
+        self, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool], town: bool = False
+    ) -> bool:
         """Rule 16 (German): "auf Russisch", "Englisch" (capitalised bare adjective: a language),
-        "Christiane Holländer" (a surname after a given name), "Berliner Zeitung", "Hamburger
-        Mieterverein" (part of an organisation's name) are no demonyms."""
+        "Christiane Holländer" (a surname after a given name), "der CSU-Politiker Straubinger" (a
+        town's adjective after a title: a surname), "Berliner Zeitung", "Hamburger Mieterverein"
+        (part of an organisation's name) are no demonyms."""
         w = words[start]
         if end == start + 1 and w[:1].isupper() and (w.endswith("isch") or w == "Deutsch"):
             return True
         if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
             return True
+        if town and w[:1].isupper() and start > 0 and not sentence_starts[start] \
+                and words[start - 1].split("-")[-1] in PERSON_TITLES_DE:
+            return True  # "der CSU-Politiker Straubinger", "Trainer Hamburger": a surname after a title
         return w[:1].isupper() and end < len(words) and not sentence_starts[end] and words[end] in NORP_NAME_NOUNS_DE
 
     @staticmethod
@@ -691,6 +1010,10 @@ class EntityMatcher:
             prev = words[start - 1]
             if prev.endswith("-") and len(prev) > 1:
                 return True  # "Mecklenburg- Vorpommern": the second part of a split compound
+            if prev in NAME_CONTINUATIONS and prev[:1].isupper():
+                return True  # "Financial Times Deutschland", "Austal USA" is not, "Times" ends a name
+            if after_noun and initial_before(words, start):
+                return True  # "Robert R. Livingston", "W. Müller": a surname after an initial
             if prev in ROMANCE_NAME_WORDS or (
                 start > 1 and not sentence_starts[start - 1] and words[start - 2][:1].isupper()
                 and (prev in ROMANCE_PARTICLES or (prev == "von" and words[start - 2] in given_names))
@@ -716,8 +1039,21 @@ class EntityMatcher:
                 return True
         return end < len(words) and not sentence_starts[end] and words[end] in NAME_CONTINUATIONS
 
-    def _accept(self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
+    def _accept(
+        self, cand: Candidate, words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool],
+        listed: bool = False,
+    ) -> bool:
+        """Rules 1-9, 12, 15, 16 and 20 for one candidate of the main table (``listed``: a place
+        stands before it in a list)."""
         entry, flags = cand
+        if (
+            self.lang == "de"
+            and words[start] in CLUB_NAMES_DE
+            and end < len(words)
+            and not sentence_starts[end]
+            and any(c[0].kind == "city" for c in self.table.get((words[end],), ()))
+        ):
+            return False  # "Bayer Leverkusen", "Preußen Münster": a club's name
         if (
             self.lang == "de"
             and entry.type == "NORP"
@@ -729,7 +1065,9 @@ class EntityMatcher:
             and (words[start].lower(),) in self.table
         ):
             return False  # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank"
-        if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(words, start, end, sentence_starts):
+        if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(
+            words, start, end, sentence_starts, town=entry.id.startswith("city:")
+        ):
             return False
         if entry.kind == "city" and self._sports_club(words, start, end, sentence_starts):
             return False
@@ -742,6 +1080,15 @@ class EntityMatcher:
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
+        if entry.kind == "city" and entry.population < SMALL_CITY and (
+            (self.lang == "de" and prev is not None and prev.lower() in ARTICLES_DE and not self._landscape(words, start))
+            or (words[start] in self.given_names and end < len(words) and not sentence_starts[end]
+                and words[end][:1].isupper() and words[end].isalpha() and words[end] not in PLACE_NOUNS_DE)
+        ):
+            # rule 23: a town takes no article ("im Sommer", "vom Haus", "den Haan" are a noun and
+            # a surname), and a town named like a given name before a capitalised word is a
+            # person's name ("Stephen Curry", "Erez Shmueli")
+            return False
         if entry.type in PLACE_TYPES and self.lang == "de" and self._inside_name_de(
             words, start, end, sentence_starts, after_noun=entry.kind != "country", given_names=self.given_names
         ):
@@ -752,7 +1099,7 @@ class EntityMatcher:
         needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
         )
-        if needs_locative and (prev is None or (prev.lower() not in self.locatives and not (
+        if needs_locative and not listed and (prev is None or (prev.lower() not in self.locatives and not (
             self.lang == "de" and prev in PLACE_NOUNS_DE))):
             return False  # "in Halle", "Stadt Halle"; not "die Halle"
         if "P" in flags:
@@ -769,6 +1116,21 @@ class EntityMatcher:
 
 
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
+
+
+def dateline_like(words: Sequence[str], start: int, end: int) -> bool:
+    """A name at the start of the text or of a line, followed by a dash, "(" or "/": the shape of
+    a dateline ("Tulln –", "Saalfelden / Zell am See –"), evidence for a small place."""
+    at_line_start = start == 0 or "\n" in words[start - 1]
+    return at_line_start and end < len(words) and (words[end] in DASHES or words[end] in ("(", "/"))
+
+
+def initial_before(words: Sequence[str], start: int) -> bool:
+    """An initial right before token ``start``: "R." or "R ." ("Robert R. Livingston")."""
+    prev = words[start - 1] if start > 0 else ""
+    if len(prev) == 2 and prev[0].isupper() and prev[1] == ".":
+        return True
+    return prev == "." and start > 1 and len(words[start - 2]) == 1 and words[start - 2].isupper()
 
 
 def is_non_place(text: str) -> bool:

@@ -1,4 +1,5 @@
-"""The generated gazetteer (data/gazetteer.json.gz + data/places.bin): load it once per process.
+"""The generated gazetteer (data/gazetteer.json.gz + data/places.bin, and data/words.txt.gz read on
+first use by ``load_frequent_words``): load it once per process.
 
 Built by ``python -m streams.extraction.build_gazetteer`` (see that module for sources and format).
 ``load_gazetteer`` is called by ``Extractor.from_settings``; the result is cached per path.
@@ -25,6 +26,7 @@ DEFAULT_GAZETTEER = Path(__file__).resolve().parent / "data" / "gazetteer.json.g
 SUPPORTED_FORMAT = 2
 TOKEN_SEP = "\x1f"
 SMALL_FILE = "places.bin"
+WORDS_FILE = "words.txt.gz"
 SMALL_MAGIC = b"NAPLACES1\n"
 RECORD_SEP = "\x1e"
 FIELD_SEP = "\x1f"
@@ -117,6 +119,7 @@ class Gazetteer:
     sources: dict[str, str]
     small: SmallPlaces | None = field(default=None, compare=False)
     given_names: frozenset[str] = frozenset()
+    path: Path | None = field(default=None, compare=False)  # where it was read from (words.txt.gz beside it)
 
     @property
     def tokens_current(self) -> bool:
@@ -125,6 +128,17 @@ class Gazetteer:
             return self.sources.get("spacy") == importlib.metadata.version("spacy")
         except importlib.metadata.PackageNotFoundError:
             return False
+
+
+@functools.lru_cache(maxsize=4)
+def load_frequent_words(path: Path = DEFAULT_GAZETTEER) -> frozenset[str]:
+    """The frequent capitalised words written beside the gazetteer (``words.txt.gz``, ~80,000,
+    ~20 ms): read on first use by the rules for names the gazetteer lacks, not at start. Empty
+    when the file is missing."""
+    words_path = path.parent / WORDS_FILE
+    if not words_path.is_file():
+        return frozenset()
+    return frozenset(gzip.decompress(words_path.read_bytes()).decode("utf-8").split("\n"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -140,4 +154,4 @@ def load_gazetteer(path: Path = DEFAULT_GAZETTEER) -> Gazetteer:
     small_path = path.parent / SMALL_FILE
     small = SmallPlaces.read(small_path) if small_path.is_file() else None
     return Gazetteer(entries=entries, names=names, sources=dict(data.get("sources", {})), small=small,  # type: ignore[arg-type]
-                     given_names=frozenset(data.get("given_names", ())))
+                     given_names=frozenset(data.get("given_names", ())), path=path)

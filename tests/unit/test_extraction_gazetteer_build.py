@@ -26,6 +26,8 @@ def test_committed_file_is_reproducible(tmp_path: Path) -> None:
     assert out.read_bytes() == DEFAULT_GAZETTEER.read_bytes(), "stale gazetteer: rebuild and commit it"
     small = DEFAULT_GAZETTEER.parent / build_gazetteer.SMALL_OUTPUT_NAME
     assert (tmp_path / build_gazetteer.SMALL_OUTPUT_NAME).read_bytes() == small.read_bytes(), "stale places.bin"
+    words = DEFAULT_GAZETTEER.parent / build_gazetteer.WORDS_OUTPUT_NAME
+    assert (tmp_path / build_gazetteer.WORDS_OUTPUT_NAME).read_bytes() == words.read_bytes(), "stale words.txt.gz"
 
 
 def test_gazetteer_contents() -> None:
