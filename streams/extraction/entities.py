@@ -698,10 +698,14 @@ class EntityMatcher:
             if prev in PLACE_NOUNS_DE:
                 return prev
             # a compound of a place noun: "Frauen-Zuchthaus Ziegenhain", "Flüchtlingslager Idomeni"
+            if not prev[:1].isupper():
+                return None
             low = prev.split("-")[-1].lower()
-            head = next((h for h in PLACE_NOUN_HEADS_DE if low.endswith(h)), None)
-            compound = head is not None and (low == head or (len(low) - len(head) >= 3 and not self._known_word(prev)))
-            return prev if prev[:1].isupper() and compound else None  # (not "Schlager Inter Mailand")
+            if not low.endswith(PLACE_NOUN_HEADS_DE):  # one C-level test before finding which head
+                return None
+            head = next(h for h in PLACE_NOUN_HEADS_DE if low.endswith(h))
+            compound = low == head or (len(low) - len(head) >= 3 and not self._known_word(prev))
+            return prev if compound else None  # (not "Schlager Inter Mailand")
         if prev.lower() == "of" and i >= 2 and not sentence_starts[i - 1] and words[i - 2].lower() in PLACE_NOUNS_EN:
             return words[i - 2].lower()
         return prev.lower() if prev.lower() in PLACE_NOUNS_EN and prev[:1].islower() else None

@@ -50,7 +50,10 @@ class SmallPlaces:
         self.buckets = int(header["buckets"])  # type: ignore[call-overload]
         self.offsets: list[int] = list(header["offsets"])  # type: ignore[call-overload]
         self.body = body
-        self.parsed: dict[int, dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]]] = {}
+        # bucket -> first word -> its lines ("name TAB records"), split but not parsed
+        self.raw: dict[int, dict[str, list[str]]] = {}
+        # first word -> its names, parsed on first lookup
+        self.parsed: dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]] = {}
         self.size = int(header.get("names", 0))  # type: ignore[call-overload]
 
     @classmethod
@@ -64,21 +67,37 @@ class SmallPlaces:
         return cls(header, raw[pos + 4 + hlen :])
 
     def lookup(self, word: str) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
-        """Names starting with ``word``: (tokens, entries best first, flags), longest name first."""
-        b = small_bucket(word, self.buckets)
-        table = self.parsed.get(b)
-        if table is None:
-            table = self._parse(b)
-            self.parsed[b] = table
-        return table.get(word, [])
+        """Names starting with ``word``: (tokens, entries best first, flags), longest name first.
 
-    def _parse(self, b: int) -> dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]]:
+        The word's bucket is decompressed and split into lines on the first lookup of any of its
+        words; only the looked-up word's lines are parsed into entries, once."""
+        found = self.parsed.get(word)
+        if found is not None:
+            return found
+        b = small_bucket(word, self.buckets)
+        table = self.raw.get(b)
+        if table is None:
+            table = self.raw[b] = self._split(b)
+        lines = table.pop(word, None)
+        found = self._parse(lines) if lines else []
+        self.parsed[word] = found
+        return found
+
+    def _split(self, b: int) -> dict[str, list[str]]:
         blob = self.body[self.offsets[b] : self.offsets[b + 1]]
-        table: dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]] = {}
+        table: dict[str, list[str]] = {}
         if not blob:
             return table
         for line in zlib.decompress(blob).decode("utf-8").split("\n"):
-            first, name, recs = line.split("\t")
+            first, _, rest = line.partition("\t")
+            table.setdefault(first, []).append(rest)
+        return table
+
+    @staticmethod
+    def _parse(lines: list[str]) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
+        out: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]] = []
+        for line in lines:
+            name, recs = line.split("\t")
             entries = []
             flags = ""
             for rec in recs.split(RECORD_SEP):
@@ -88,10 +107,9 @@ class SmallPlaces:
                 flags += fl
             # best first: towns by population, then regions (which have no population)
             entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)
-            table.setdefault(first, []).append((tuple(name.split(" ")), tuple(entries), "".join(sorted(set(flags)))))
-        for cands in table.values():
-            cands.sort(key=lambda c: len(c[0]), reverse=True)
-        return table
+            out.append((tuple(name.split(" ")), tuple(entries), "".join(sorted(set(flags)))))
+        out.sort(key=lambda c: len(c[0]), reverse=True)
+        return out
 
 
 class GazetteerError(RuntimeError):

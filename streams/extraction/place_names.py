@@ -228,8 +228,8 @@ PART_PREFIXES_DE = ("Nordost", "Nordwest", "Südost", "Südwest", "Nord", "Süd"
 def part_of_place(word: str) -> tuple[str, str] | None:
     """Rule 21 (German): a compass or position prefix written together with a place name,
     "Oberperu", "Nordtuschino", "Westberlin": (prefix, the place's name) to look up, or None."""
-    if not (word[:1].isupper() and word.isalpha() and not word.isupper()):
-        return None
+    if not word.startswith(PART_PREFIXES_DE) or not (word.isalpha() and not word.isupper()):
+        return None  # the one C-level prefix test first: most words have none
     for prefix in PART_PREFIXES_DE:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and len(rest) >= 4 and rest[:1].islower():
