@@ -61,8 +61,6 @@ def forward(
     Idempotency-Key (alert_id:revision): delivery is at least once, so receivers should dedup on it.
     Ctrl-C stops cleanly; an alert still being retried is not committed and is sent again on restart.
     """
-    import os
-
     from kafka.errors import KafkaError
 
     from streams.config import Settings
@@ -77,8 +75,8 @@ def forward(
     if not topics:
         topics = (settings.alerts_topic,)
     extra_headers: dict[str, str] = {}
-    if os.environ.get("NEWSALERT_WEBHOOK_AUTHORIZATION"):
-        extra_headers["Authorization"] = os.environ["NEWSALERT_WEBHOOK_AUTHORIZATION"]
+    if settings.webhook_authorization:
+        extra_headers["Authorization"] = settings.webhook_authorization
     for h in headers:
         name, sep, value = h.partition(":")
         if not sep or not name.strip():
