@@ -15,25 +15,19 @@ from tests.unit.worker_fakes import Acks, MemoryTable, RecordingSend, match
 T0 = 1_790_000_000.0
 
 
-def in_flight(limit: int = 3, generation: Generation | None = None
-              ) -> tuple[RecordingSend, MemoryTable, Acks, SuppressionBatches]:
-    """A SuppressionBatches over a real MatchSuppressor whose sends wait for ``acknowledge``."""
-    send, table, acks = RecordingSend(auto=False), MemoryTable(), Acks()
-    s, _ = suppressor(send, table, generation)
-    return send, table, acks, SuppressionBatches(s, acks, limit=limit)
-
-
 def entries(table: MemoryTable) -> list[tuple[str, int]]:
     """The event entries on the changelog, in order: (key, revision)."""
     return [(k, e["revision"]) for _, k, e in table.changelog if not k.startswith(ARTICLE_KEY_PREFIX)]
 
 
 def test_the_next_batch_is_decided_on_the_staged_state_before_the_first_is_written() -> None:
-    send, table, acks, batches = in_flight()
+    send, table, acks = RecordingSend(auto=False), MemoryTable(), Acks()
+    s, _ = suppressor(send, table)
     first = [envelope_event(match(article_id="a1", killed=3), offset=0)]
     second = [envelope_event(match(article_id="a2", killed=7), event_time=T0 + 60, offset=1)]
 
     async def run() -> None:
+        batches = SuppressionBatches(s, acks, limit=3)
         await batches.add(first)
         await batches.add(second)  # returns at once: the first is still waiting for the broker
         assert [a["status"] for a in alerts(send)] == ["new", "update"]  # the update saw the new event
@@ -48,9 +42,11 @@ def test_the_next_batch_is_decided_on_the_staged_state_before_the_first_is_writt
 
 
 def test_add_waits_for_the_oldest_batch_at_the_limit() -> None:
-    send, table, acks, batches = in_flight(limit=2)
+    send, table, acks = RecordingSend(auto=False), MemoryTable(), Acks()
+    s, _ = suppressor(send, table)
 
     async def run() -> None:
+        batches = SuppressionBatches(s, acks, limit=2)
         await batches.add([envelope_event(match(key="k1"), offset=0)])
         adding = asyncio.ensure_future(batches.add([envelope_event(match(key="k2"), offset=1)]))
         await asyncio.sleep(0.01)
@@ -66,12 +62,14 @@ def test_add_waits_for_the_oldest_batch_at_the_limit() -> None:
 
 
 def test_after_a_rebalance_the_batches_in_flight_finish_first_and_write_nothing() -> None:
+    send, table, acks = RecordingSend(auto=False), MemoryTable(), Acks()
     generation = Generation()
-    send, table, acks, batches = in_flight(generation=generation)
+    s, _ = suppressor(send, table, generation)
     first = [envelope_event(match(article_id="a1"), offset=0)]
     second = [envelope_event(match(article_id="a2", killed=7), event_time=T0 + 60, offset=1)]
 
     async def run() -> None:
+        batches = SuppressionBatches(s, acks, limit=3)
         await batches.add(first)
         generation.value += 1
         adding = asyncio.ensure_future(batches.add(second))
@@ -90,9 +88,11 @@ def test_after_a_rebalance_the_batches_in_flight_finish_first_and_write_nothing(
 
 
 def test_a_batch_staged_on_one_that_failed_writes_nothing() -> None:
-    send, table, acks, batches = in_flight()
+    send, table, acks = RecordingSend(auto=False), MemoryTable(), Acks()
+    s, _ = suppressor(send, table)
 
     async def run() -> None:
+        batches = SuppressionBatches(s, acks, limit=3)
         await batches.add([envelope_event(match(article_id="a1"), offset=0)])
         await batches.add([envelope_event(match(article_id="a2", killed=7), event_time=T0 + 60, offset=1)])
         send.pending[0].set_exception(RuntimeError("broker refused the alert"))
