@@ -5,7 +5,6 @@
                             in a child process), its matches out as ``match_envelope.py``
 3. ``ordered_acks.py``      batches in flight: sent in order, acked once the broker has them
 4. ``match_suppressor.py``  each match against the suppression state: new alert, update or nothing
-   ``suppression_batches.py`` batches of matches in flight: decided in order, state written in order
 5. ``state_expiry.py``      expired events leave the state
    ``dead_letters.py``      what is refused goes to the dead-letter topic (``failures.py``: counted)
    ``sending.py``           how every part sends; ``consumer.py``: the Kafka consumer's fixes

@@ -9,7 +9,6 @@ How an article becomes an alert (one module each, in this package):
                                  │
                                  ▼
                           [suppress_matches]  match_suppressor.py, Tables "suppression", "suppression-articles"
-                                 │            suppression_batches.py (batches in flight, written in order)
                                  │            state_expiry.py (timer: expired events leave)
                                  └─▶ alerts (+ per-rule / per-severity topics), keyed by the key
 
@@ -41,7 +40,6 @@ from streams.worker.ordered_acks import OrderedAcks
 from streams.worker.runtime import WorkerRuntime
 from streams.worker.sending import FaustSend
 from streams.worker.state_expiry import StateExpiry
-from streams.worker.suppression_batches import SuppressionBatches
 
 __all__ = ["App", "WorkerRuntime", "build_app", "finish_even_if_cancelled"]
 
@@ -136,16 +134,10 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
 
     @app.agent(matches_topic)
     async def suppress_matches(stream: Any) -> None:  # faust.Stream: noack_take is not on StreamT
-        """Matches in batches, decided in order and pipelined (``SuppressionBatches``): while the
-        broker acknowledges one batch's alerts and state, the next is decided on its staged state."""
+        """Matches in batches, in order (``MatchSuppressor.handle``)."""
         async with runtime.crashes.watch("suppress_matches"):
-            batches = SuppressionBatches(suppressor, stream.ack, settings.batches_in_flight)
-            try:
-                async for events in stream.noack_take(settings.batch_size * 4,
-                                                      within=settings.suppression_batch_within_s):
-                    await finish_even_if_cancelled(batches.add(events))
-            finally:
-                await batches.drain()
+            async for events in stream.noack_take(settings.batch_size * 4, within=settings.suppression_batch_within_s):
+                await finish_even_if_cancelled(suppressor.handle(events, stream.ack))
 
     expiry = StateExpiry(
         TablePruner([events, seen], settings.topic_partitions, settings.suppression_grace_s), metrics,

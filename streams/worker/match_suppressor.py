@@ -1,13 +1,11 @@
 """Stage 2: matches become alerts, against the suppression state (new event, update, or nothing).
 
-``MatchSuppressor.stage`` is called by the suppression agent (through ``SuppressionBatches``,
-suppression_batches.py) once per batch of matches it takes, in order; ``commit`` once per staged
-batch, in the same order (``handle`` does both for one batch). Each match is decided (``decide``)
-against the state as the matches before it left it: the Suppressor (``streams.alerts.suppression``)
-writes into a ``StagedState`` per match, stacked on one per batch, which reads through to the
-batch before (still staged) or the table, so nothing reaches the table yet. The batch's alerts are
-sent; once the broker has acknowledged all of them (one round trip per batch, not per alert)
-``commit`` writes the batch's staged state to the table (store and changelog) and acks the matches.
+``MatchSuppressor.handle`` is called by the suppression agent once per batch of matches it takes,
+in order. Each match is decided (``decide``) against the state as the matches before it in the
+batch left it: the Suppressor (``streams.alerts.suppression``) writes into a ``StagedState`` per
+match, stacked on one per batch, so nothing reaches the table yet. The batch's alerts are sent;
+once the broker has acknowledged all of them (one round trip per batch, not per alert) the
+batch's staged state is written to the table (store and changelog) and the matches are acked.
 Alert before state: with state first, an alert revision was lost after kill -9 (the redelivered
 match was taken for a duplicate; tests/faults/test_kill9.py). A match that cannot be handled is
 dead-lettered (``match_error``) and the batch goes on.
@@ -19,7 +17,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from streams.alerts.suppression import ARTICLE_KEY_PREFIX, Suppressor
@@ -97,20 +95,6 @@ class Decision:
     topics: tuple[str, ...] = ()
 
 
-@dataclass
-class StagedBatch:
-    """A batch of match events decided and its alerts queued, its state not written yet: the
-    staged state, the partition of the match that staged each key, the acknowledgements to wait
-    for, the alerts emitted, and the consumer group generation it was decided in."""
-
-    events: Sequence[Any]
-    staged: StagedState
-    generation: int
-    written_by: dict[str, int] = field(default_factory=dict)
-    acks: list[Awaitable[Any]] = field(default_factory=list)
-    emitted: list[Alert] = field(default_factory=list)
-
-
 class MatchSuppressor:
     def __init__(self, *, table: SuppressionTable, send: Send, dead_letters: DeadLetters,
                  failures: RecordFailures, metrics: Metrics, alerts_topic: str,
@@ -141,64 +125,47 @@ class MatchSuppressor:
 
     async def handle(self, events: Sequence[Any], ack: Callable[[Any], Awaitable[Any]]) -> None:
         """Decide a batch of match events, send its alerts, then write its state and ack the events."""
-        await self.commit(await self.stage(events, self.table), ack)
-
-    async def stage(self, events: Sequence[Any], base: SuppressionTable | StagedState) -> StagedBatch:
-        """Decide a batch of match events against ``base`` (the table, or the staged state of the
-        batch before, not written yet) and queue its alerts and dead letters. Writes nothing."""
-        batch = StagedBatch(events, StagedState(base), self.generation())
+        generation = self.generation()
+        batch = StagedState(self.table)
+        written_by: dict[str, int] = {}  # state key -> partition of the match event that staged it
+        acks: list[Awaitable[Any]] = []
+        emitted: list[Alert] = []
         for event in events:
             try:
-                decision = self.decide(event.value, batch.staged)
+                decision = self.decide(event.value, batch)
             except Exception as exc:  # noqa: BLE001 - one match's failure is its own (failures.py)
                 record = source_record(event.message)
-                batch.acks.append(await self.dead_letters.send(record, self.failures.failed(AGENT, where(record), exc)))
+                acks.append(await self.dead_letters.send(record, self.failures.failed(AGENT, where(record), exc)))
                 continue
             alert = decision.alert
             if alert is not None:
                 key = message_key(alert)
-                batch.acks += [await self.send_message(name, key, decision.body) for name in decision.topics]
-                batch.emitted.append(alert)
+                acks += [await self.send_message(name, key, decision.body) for name in decision.topics]
+                emitted.append(alert)
             else:
                 self.metrics.alert_suppressed(decision.match.rule_id)
             for skey, entry in decision.staged.items():
-                batch.staged[skey] = entry
-                batch.written_by[skey] = event.message.partition
-        return batch
-
-    async def commit(self, batch: StagedBatch, ack: Callable[[Any], Awaitable[Any]]) -> bool:
-        """Once the broker has its alerts, write a staged batch's state to the table and ack its
-        events; False when a rebalance came in between (state and acks are left to the new owner).
-        Either way the batch's staged state is emptied and reads through to the table from then on."""
-        try:
-            return await self._commit(batch, ack)
-        finally:
-            batch.staged.clear()
-            batch.staged.table = self.table
-
-    async def _commit(self, batch: StagedBatch, ack: Callable[[Any], Awaitable[Any]]) -> bool:
+                batch[skey] = entry
+                written_by[skey] = event.message.partition
         # durable (acks=all) before the table says they were sent
-        await asyncio.gather(*batch.acks)
-        for alert in batch.emitted:
+        await asyncio.gather(*acks)
+        for alert in emitted:
             self.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
             log.info("alert %s %s %s: %s (%s, article %s)", alert.status, alert.severity, alert.rule_id,
                      alert.title, alert.alert_id, alert.article_id)
-        if self.generation() != batch.generation:
+        if self.generation() != generation:
             # A rebalance happened meanwhile: these partitions may have a new owner, which reads
             # the matches again from the committed offset. Writing the state now could land in
             # the changelog after that owner's: leave state and acks to it.
-            log.info("rebalance during a batch of %d matches: its state is left to the new owner",
-                     len(batch.events))
-            return False
-        staged, written_by = batch.staged, batch.written_by
+            log.info("rebalance during a batch of %d matches: its state is left to the new owner", len(events))
+            return
         # markers before events, and durable first: an event entry on the changelog then always has
         # its articles' markers there too, so a replay after kill -9 never counts an article twice
         # (ArticleSeen.counted_at tells a marker whose entry was lost: the article is counted again)
-        markers = [self.table.write(written_by[k], k, e) for k, e in staged.items() if k.startswith(ARTICLE_KEY_PREFIX)]
+        markers = [self.table.write(written_by[k], k, e) for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
         await asyncio.gather(*[m for m in markers if m is not None])
-        for skey, entry in staged.items():
+        for skey, entry in batch.items():
             if not skey.startswith(ARTICLE_KEY_PREFIX):
                 self.table.write(written_by[skey], skey, entry)
-        for event in batch.events:
+        for event in events:
             await ack(event)
-        return True
