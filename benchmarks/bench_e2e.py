@@ -5,6 +5,9 @@
    ``newsalert_articles_consumed_total`` counter reaches N (polled every 50 ms). The counter is
    incremented once an article's matches were handed to the producer. Baseline in the same run:
    ``Pipeline.process_many`` in-process on the same N articles, same batch size.
+   CPU time per article (Linux /proc) of the worker's main process and of its pipeline process
+   from ready to the last alert, and of the in-process baseline: on a machine shared with other
+   work these move far less than the rates do.
 2. Latency at a fixed offered rate (default 50 articles/s): every article opens a new event (its
    own suppression key and window), so each must produce a ``new`` alert. Latency = the time the
    alert arrives at a separate consumer of the alerts topic - the time the article was handed to
@@ -12,6 +15,7 @@
 
     .venv/bin/python -m benchmarks.bench_e2e [--bootstrap HOST:PORT | --port 19392]
         [--articles 2000] [--runs 3] [--rate 50] [--seconds 20] [--only throughput|latency]
+        [--console info|quiet]
 
 Worker settings come from the environment as in production (NEWSALERT_BATCH_SIZE,
 NEWSALERT_BATCH_WITHIN_S, ...); the harness default for BATCH_WITHIN_S is the product default.
@@ -29,6 +33,7 @@ from typing import Any
 from benchmarks.common import (
     DEFAULT_BROKER_PORT,
     broker,
+    cpu_seconds,
     cycle_articles,
     fmt_runs,
     harness,
@@ -40,13 +45,15 @@ from benchmarks.common import (
     percentile,
     to_articles,
     wait_for,
+    with_children,
 )
 
 
-def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], partitions: int) -> dict[str, float]:
+def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], partitions: int,
+                   console: str = "info") -> dict[str, float]:
     from tests.integration.worker_harness import RatePublisher, TopicCollector
 
-    h = harness(bootstrap, tmp, partitions)
+    h = harness(bootstrap, tmp, partitions, console=console)
     # the worker creates its topics on start; create them first so the published articles spread
     # over all partitions (auto-creation would make a single-partition topic)
     from streams.delivery.topics import ensure_topics
@@ -62,13 +69,17 @@ def saturation_run(bootstrap: str, tmp: Path, items: list[dict[str, Any]], parti
             t_spawn = time.time()
             h.wait_ready(proc, port, timeout=120)
             t_ready = time.time()
+            pids = with_children(proc.pid)  # the worker and its pipeline process, if it has one
+            cpu0 = [cpu_seconds(p) for p in pids]
             first = wait_for(lambda: h.consumed(port) > 0, timeout=120)
             done = wait_for(lambda: h.consumed(port) >= len(items), timeout=600)
             if done is None or first is None:
                 raise SystemExit(f"worker did not finish: consumed {h.consumed(port)}\n{h.logs()}")
             # the last alert: when the alerts topic has been quiet for QUIET_S after all articles
             last = quiet_since(alerts, QUIET_S, timeout=600)
+            cpu = [cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True)]
         return {"startup_s": t_ready - t_spawn, "ready_to_done_s": done - t_ready,
+                "cpu_main_ms": 1000 * cpu[0] / len(items), "cpu_child_ms": 1000 * sum(cpu[1:]) / len(items),
                 "rate": len(items) / (done - t_ready), "rate_after_first": (len(items) - 1) / (done - first),
                 "alert_rate": len(items) / (last - t_ready), "alerts": len(alerts.records())}
     finally:
@@ -129,12 +140,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--only", choices=["throughput", "latency"], default=None)
+    parser.add_argument("--console", choices=["info", "quiet"], default="info",
+                        help="the worker's console: info (Faust's verbose console; earlier figures) or quiet "
+                             "(its default, as deployed: one line per alert, plain text)")
     args = parser.parse_args(argv)
 
     from streams.config import Settings
 
     settings = Settings.from_env()
     print(machine())
+    print(f"worker console: {args.console}")
     print(f"worker settings: batch_size={settings.batch_size} "
           f"batch_within_s={__import__('os').environ.get('NEWSALERT_BATCH_WITHIN_S', '0.05')} "
           f"partitions={args.partitions}")
@@ -147,9 +162,14 @@ def main(argv: list[str] | None = None) -> None:
             articles = to_articles(items)
             in_process_rate(pipeline, articles[:64], settings.batch_size)  # warm-up
             base, e2e, after_first, startup, to_alerts, n_alerts = [], [], [], [], [], []
+            base_cpu, main_cpu, child_cpu = [], [], []
             for run in range(args.runs):
+                cpu = time.process_time()
                 base.append(in_process_rate(pipeline, articles, settings.batch_size))
-                r = saturation_run(bootstrap, tmp / f"t{run}", items, args.partitions)
+                base_cpu.append(1000 * (time.process_time() - cpu) / len(articles))
+                r = saturation_run(bootstrap, tmp / f"t{run}", items, args.partitions, args.console)
+                main_cpu.append(r["cpu_main_ms"])
+                child_cpu.append(r["cpu_child_ms"])
                 e2e.append(r["rate"])
                 after_first.append(r["rate_after_first"])
                 startup.append(r["startup_s"])
@@ -162,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  ready -> last alert            : {fmt_runs(to_alerts, ' articles/s')}  "
                   f"(alerts per run: {n_alerts})")
             print(f"  worker start until ready       : {fmt_runs(startup, ' s')}")
+            print(f"  CPU per article, in-process    : {fmt_runs(base_cpu, ' ms')}")
+            print(f"  CPU per article, worker        : {fmt_runs(main_cpu, ' ms')} (main process, ready -> last alert)")
+            print(f"  CPU per article, pipeline proc : {fmt_runs(child_cpu, ' ms')}")
             print(f"  end-to-end / in-process        : {median(e2e) / median(base):.2f} (articles done), "
                   f"{median(to_alerts) / median(base):.2f} (last alert)")
         if args.only in (None, "latency"):

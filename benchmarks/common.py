@@ -125,15 +125,37 @@ def broker(bootstrap: str | None, port: int = DEFAULT_BROKER_PORT) -> Iterator[s
             local.stop()
 
 
-def harness(bootstrap: str, tmp: Path, partitions: int, env: dict[str, str] | None = None) -> Any:
-    """A WorkerHarness (tests/integration/worker_harness.py) with fresh topics and app id."""
+def harness(bootstrap: str, tmp: Path, partitions: int, env: dict[str, str] | None = None,
+            console: str = "info") -> Any:
+    """A WorkerHarness (tests/integration/worker_harness.py) with fresh topics and app id.
+    ``console``: ``info`` (Faust's verbose console, as the tests run it) or ``quiet`` (the
+    worker's default console, as deployed)."""
     from tests.integration.worker_harness import WorkerHarness
 
     tmp.mkdir(parents=True, exist_ok=True)
-    h = WorkerHarness(bootstrap=bootstrap, tmp=tmp, partitions=partitions)
+    h = WorkerHarness(bootstrap=bootstrap, tmp=tmp, partitions=partitions,
+                      worker_args=("--loglevel", "info") if console == "info" else ())
     h.extra_env.update({"NEWSALERT_BATCH_WITHIN_S": os.environ.get("NEWSALERT_BATCH_WITHIN_S", "0.05")})
     h.extra_env.update(env or {})
     return h
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process ``pid`` so far (Linux /proc); 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pid: int) -> list[int]:
+    """``pid`` and its direct children (a worker and its pipeline process)."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return [pid, *(int(k) for k in kids)]
 
 
 def wait_for(condition: Any, timeout: float, interval: float = 0.05) -> float | None:

@@ -14,7 +14,11 @@ from typing import Any, get_type_hints
 from streams.envparse import SettingsError, parse_value
 from streams.kafka.settings import KafkaSettings
 
-__all__ = ["Limits", "Settings", "SettingsError", "env_name"]
+__all__ = ["DEFAULT_BROKER_PORT", "DEFAULT_KAFKA_VERSION", "LocalBrokerSettings", "Limits", "Settings",
+           "SettingsError", "env_name"]
+
+DEFAULT_KAFKA_VERSION = "4.4.0"
+DEFAULT_BROKER_PORT = 9092
 
 
 def _default_rules_dir() -> Path:
@@ -83,6 +87,8 @@ class Settings:
     ner_model_de: str = ""
     ner_model_en: str = ""
     trust_language_field: bool = False
+    # `newsalert forward`: the Authorization header of every POST (a secret: kept out of repr)
+    webhook_authorization: str = field(default="", repr=False)
     metrics_host: str = "0.0.0.0"
     metrics_port: int = 9108
     metrics_path: str = "/metrics"
@@ -126,6 +132,29 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _default_cache_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser()) / "newsalert"
+
+
+@dataclass(frozen=True)
+class LocalBrokerSettings:
+    """The local development broker (`newsalert broker`, streams.broker.local) and the download
+    cache. Read by ``from_env`` when a command's defaults are resolved, and by ``fetch_jars`` for
+    the cache directory; not part of ``Settings`` (the worker needs none of it)."""
+
+    broker_port: int = DEFAULT_BROKER_PORT
+    broker_dir: Path = Path(".newsalert/broker")
+    kafka_version: str = DEFAULT_KAFKA_VERSION
+    # Kafka jars for the local broker; default $XDG_CACHE_HOME/newsalert or ~/.cache/newsalert
+    cache_dir: Path = field(default_factory=lambda: _default_cache_dir({}))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LocalBrokerSettings:
+        """``NEWSALERT_<FIELD>`` for each field, parsed as in ``Settings.from_env``."""
+        env = os.environ if env is None else env
+        return cls(**{"cache_dir": _default_cache_dir(env), **_read(cls, env)})
 
 
 def env_name(field_name: str) -> str:

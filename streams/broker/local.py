@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-DEFAULT_KAFKA_VERSION = "4.4.0"
-DEFAULT_PORT = 9092
+from streams.config import DEFAULT_BROKER_PORT as DEFAULT_PORT
+from streams.config import DEFAULT_KAFKA_VERSION, LocalBrokerSettings
+
+__all__ = ["DEFAULT_KAFKA_VERSION", "DEFAULT_PORT", "BrokerError", "LocalBroker", "cache_dir", "fetch_jars"]
+
 
 
 class BrokerError(RuntimeError):
@@ -27,10 +30,8 @@ class BrokerError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("NEWSALERT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsalert"
-    )
-    return Path(base)
+    """NEWSALERT_CACHE_DIR, or the user's cache directory (streams.config.LocalBrokerSettings)."""
+    return LocalBrokerSettings.from_env().cache_dir
 
 
 def jars_dir(version: str) -> Path:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import click
 
 from streams.broker.local import DEFAULT_KAFKA_VERSION, DEFAULT_PORT, BrokerError, LocalBroker, fetch_jars
+from streams.config import LocalBrokerSettings
 
 
 def _common(func):  # type: ignore[no-untyped-def]
-    func = click.option("--port", type=int, default=lambda: int(os.environ.get("NEWSALERT_BROKER_PORT", DEFAULT_PORT)),
+    # defaults from the environment, parsed by streams.config (a bad value is named, exit 1)
+    func = click.option("--port", type=int, default=lambda: LocalBrokerSettings.from_env().broker_port,
                         show_default=f"{DEFAULT_PORT}, env NEWSALERT_BROKER_PORT", help="client port on 127.0.0.1; the controller uses port+1")(func)
     func = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=lambda: os.environ.get("NEWSALERT_BROKER_DIR", ".newsalert/broker"),
+                        default=lambda: LocalBrokerSettings.from_env().broker_dir,
                         show_default=".newsalert/broker, env NEWSALERT_BROKER_DIR", help="config, logs, pid and KRaft data")(func)
-    func = click.option("--kafka-version", default=lambda: os.environ.get("NEWSALERT_KAFKA_VERSION", DEFAULT_KAFKA_VERSION),
-                        show_default=DEFAULT_KAFKA_VERSION, help="Apache Kafka version from Maven Central")(func)
+    func = click.option("--kafka-version", default=lambda: LocalBrokerSettings.from_env().kafka_version,
+                        show_default=f"{DEFAULT_KAFKA_VERSION}, env NEWSALERT_KAFKA_VERSION",
+                        help="Apache Kafka version from Maven Central")(func)
     return func
 
 

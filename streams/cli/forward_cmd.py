@@ -61,24 +61,22 @@ def forward(
     Idempotency-Key (alert_id:revision): delivery is at least once, so receivers should dedup on it.
     Ctrl-C stops cleanly; an alert still being retried is not committed and is sent again on restart.
     """
-    import os
-
     from kafka.errors import KafkaError
 
+    from streams.cli.topic_setup import ensure_or_warn
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
-    from streams.delivery.consume import OffsetTracker, StartAt, StopSignal, open_consumer, poll_records
+    from streams.delivery.consume import Received, StartAt, StopSignal, consume_and_commit, open_consumer
     from streams.delivery.filters import AlertFilter
     from streams.delivery.forward import Forwarder
-    from streams.delivery.topics import TopicError, ensure_topics
     from streams.delivery.webhook import StopRequested, WebhookConfig, WebhookSender
 
     settings = Settings.from_env(kafka=kafka)
     if not topics:
         topics = (settings.alerts_topic,)
     extra_headers: dict[str, str] = {}
-    if os.environ.get("NEWSALERT_WEBHOOK_AUTHORIZATION"):
-        extra_headers["Authorization"] = os.environ["NEWSALERT_WEBHOOK_AUTHORIZATION"]
+    if settings.webhook_authorization:
+        extra_headers["Authorization"] = settings.webhook_authorization
     for h in headers:
         name, sep, value = h.partition(":")
         if not sep or not name.strip():
@@ -93,28 +91,24 @@ def forward(
     stopper = StopSignal().install()
     # a record may take all its retries before the next poll: keep the group membership meanwhile
     worst_case_ms = int(((retries + 1) * (http_timeout + max_backoff) + 60) * 1000)
-    consumer = producer = tracker = sender = None
+    producer = sender = None
     say = (lambda line: None) if quiet else click.echo
     forwarder = None
+
+    def deliver(rec: Received) -> bool:
+        assert forwarder is not None
+        forwarder.handle(rec)
+        return max_messages is None or forwarder.stats.handled < max_messages
+
     try:
-        try:
-            ensure_topics(kafka, [dlq_topic], settings.topic_partitions, settings.topic_replication)
-        except TopicError as exc:
-            click.echo(f"warning: {exc}", err=True)
+        ensure_or_warn(settings, [dlq_topic])
         producer = make_producer(kafka)
         consumer = open_consumer(kafka, topics, group=group, start=StartAt.of(from_beginning, None),
                                  max_poll_interval_ms=max(300_000, worst_case_ms))
-        tracker = OffsetTracker(consumer, group=group)
         sender = WebhookSender(config, stop=lambda: stopper.requested)
         forwarder = Forwarder(sender, producer, dlq_topic, AlertFilter.of(severity, tags, rules), on_event=say)
         click.echo(f"forwarding {', '.join(topics)} to {config.safe_url} (group {group}, DLQ {dlq_topic})", err=True)
-        with stopper.deferred():
-            for rec in poll_records(consumer, idle=idle_timeout, stop=lambda: stopper.requested):
-                forwarder.handle(rec)
-                tracker.done(rec)
-                tracker.commit()
-                if max_messages is not None and forwarder.stats.handled >= max_messages:
-                    break
+        consume_and_commit(consumer, deliver, group=group, stopper=stopper, commit_each=True, idle=idle_timeout)
     except (KeyboardInterrupt, StopRequested):
         pass
     except KafkaUnavailable as exc:
@@ -122,10 +116,6 @@ def forward(
     except KafkaError as exc:  # the DLQ write failed: the alert stays uncommitted and is retried on restart
         raise click.ClickException(f"stopped, nothing lost: {type(exc).__name__}: {exc}") from exc
     finally:
-        if tracker is not None:
-            tracker.commit()
-        if consumer is not None:
-            consumer.close(autocommit=False)
         if producer is not None:
             producer.close(timeout=10)
         if sender is not None:

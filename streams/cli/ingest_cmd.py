@@ -24,15 +24,15 @@ def ingest() -> None:
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".newsalert/ingest-state/feeds.sqlite3"), show_default=True,
               help="sqlite file remembering published entries (guid and link) across restarts")
-@click.option("--topic", "-t", envvar="NEWSALERT_ARTICLES_TOPIC", default="articles", show_default=True,
-              help="articles topic [env NEWSALERT_ARTICLES_TOPIC]")
+@click.option("--topic", "-t", default=None,
+              help="articles topic [default: env NEWSALERT_ARTICLES_TOPIC or 'articles']")
 @click.option("--fetch-timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
               metavar="SECONDS", help="HTTP timeout per feed")
 @click.option("--allow-file", is_flag=True,
               help="also accept file:// feed URLs (local files); without it only http(s) URLs are read")
 @click.option("--quiet", "-q", is_flag=True, help="print only errors")
 @kafka_options
-def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, topic: str, fetch_timeout: float,
+def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, topic: str | None, fetch_timeout: float,
          allow_file: bool, quiet: bool, kafka: KafkaSettings) -> None:
     """Poll RSS/Atom feeds and publish each new entry once as an article.
 
@@ -42,13 +42,13 @@ def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, t
     the others go on. Entries already published (same guid or same link) are skipped, also after a
     restart (--state). Ctrl-C stops cleanly.
     """
+    from streams.cli.topic_setup import ensure_or_warn
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
     from streams.delivery.consume import StopSignal
     from streams.delivery.feeds import FeedError, check_feed_url
     from streams.delivery.ingest import FeedIngester, FeedResult
     from streams.delivery.ingest_state import IngestState
-    from streams.delivery.topics import TopicError, ensure_topics
 
     for url in urls:  # refused at start, before any connection
         try:
@@ -56,12 +56,9 @@ def feed(urls: tuple[str, ...], interval: float, once: bool, state_path: Path, t
         except FeedError as exc:
             raise click.UsageError(str(exc)) from exc
     settings = Settings.from_env(kafka=kafka)
+    topic = topic or settings.articles_topic
     try:
-        try:
-            ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication,
-                          needs={topic: ["WRITE"]})
-        except TopicError as exc:
-            click.echo(f"warning: {exc}", err=True)
+        ensure_or_warn(settings, [topic], needs={topic: ["WRITE"]})
         producer = make_producer(kafka)
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc

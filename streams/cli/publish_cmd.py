@@ -12,8 +12,8 @@ from streams.kafka.settings import KafkaSettings
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--topic", "-t", envvar="NEWSALERT_ARTICLES_TOPIC", default="articles", show_default=True,
-              help="articles topic [env NEWSALERT_ARTICLES_TOPIC]")
+@click.option("--topic", "-t", default=None,
+              help="articles topic [default: env NEWSALERT_ARTICLES_TOPIC or 'articles']")
 @click.option("--create-topic/--no-create-topic", default=True, show_default=True,
               help="create the topic first if missing (partitions/replication from NEWSALERT_TOPIC_PARTITIONS/"
                    "NEWSALERT_TOPIC_REPLICATION)")
@@ -22,7 +22,7 @@ from streams.kafka.settings import KafkaSettings
               help="give up on a message the broker has not acknowledged this long after it was sent; its "
                    "FILE:LINE is reported [env NEWSALERT_PUBLISH_DELIVERY_TIMEOUT_S, default 120]")
 @kafka_options
-def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool, delivery_timeout: float | None,
+def publish(paths: tuple[str, ...], topic: str | None, create_topic: bool, quiet: bool, delivery_timeout: float | None,
             kafka: KafkaSettings) -> None:
     """Publish articles to the articles topic, keyed by article id.
 
@@ -36,21 +36,18 @@ def publish(paths: tuple[str, ...], topic: str, create_topic: bool, quiet: bool,
     """
     from tqdm import tqdm
 
+    from streams.cli.topic_setup import ensure_or_warn
     from streams.config import Settings
     from streams.delivery.clients import KafkaUnavailable, make_producer
     from streams.delivery.publish import publish_items
-    from streams.delivery.topics import TopicError, ensure_topics
     from streams.inputs import InputProblem, LocatedArticle, read_articles
 
     settings = Settings.from_env(kafka=kafka, publish_delivery_timeout_s=delivery_timeout)
     timeout_ms = int(settings.publish_delivery_timeout_s * 1000)
+    topic = topic or settings.articles_topic
     try:
         if create_topic:
-            try:
-                ensure_topics(kafka, [topic], settings.topic_partitions, settings.topic_replication,
-                              needs={topic: ["WRITE"]})
-            except TopicError as exc:  # e.g. no CREATE permission: the topic may exist anyway
-                click.echo(f"warning: {exc}", err=True)
+            ensure_or_warn(settings, [topic], needs={topic: ["WRITE"]})
         request_ms = min(30_000, timeout_ms - 100)  # kafka-python: delivery >= linger + request timeout
         producer = make_producer(kafka, delivery_timeout_ms=timeout_ms, request_timeout_ms=request_ms,
                                  max_block_ms=min(30_000, timeout_ms), linger_ms=10)

@@ -47,12 +47,12 @@ def subscribe(
 
     from streams.delivery.clients import KafkaUnavailable
     from streams.delivery.consume import (
-        OffsetTracker,
         PendingSeeks,
+        Received,
         StartAt,
         StopSignal,
+        consume_and_commit,
         open_consumer,
-        poll_records,
     )
     from streams.delivery.filters import AlertFilter
     from streams.delivery.subscribe import render
@@ -67,37 +67,29 @@ def subscribe(
         raise click.UsageError(str(exc)) from exc
     wanted = AlertFilter.of(severity, tags, rules)
     stopper = StopSignal().install()
-
-    consumer = None
-    tracker = None
     shown = 0
+
+    def show(rec: Received) -> bool:
+        nonlocal shown
+        if rec.alert is None:
+            click.echo(f"warning: skipping {rec.where}: {rec.error}", err=True)
+        elif wanted.accepts(rec.alert):
+            click.echo(render(rec.alert, fmt), nl=fmt == "jsonl", color=color)
+            sys.stdout.flush()
+            shown += 1
+        return max_messages is None or shown < max_messages
+
     try:
         seeks = PendingSeeks(start) if group and start.mode == "since" else None
         consumer = open_consumer(kafka, topics, group=group, start=start, seeks=seeks, wait_timeout=timeout)
         where = f"group {group}" if group else f"{len(consumer.assignment())} partition(s)"
         click.echo(f"subscribed to {', '.join(topics)} ({where}, start: {start.mode})", err=True)
-        tracker = OffsetTracker(consumer, group=group)
-        with stopper.deferred():
-            for rec in poll_records(consumer, timeout=timeout, idle=idle_timeout, stop=lambda: stopper.requested,
-                                    seeks=seeks):
-                if rec.alert is None:
-                    click.echo(f"warning: skipping {rec.where}: {rec.error}", err=True)
-                elif wanted.accepts(rec.alert):
-                    click.echo(render(rec.alert, fmt), nl=fmt == "jsonl", color=color)
-                    sys.stdout.flush()
-                    shown += 1
-                tracker.done(rec)
-                if max_messages is not None and shown >= max_messages:
-                    break
-                tracker.commit_if_due()
+        consume_and_commit(consumer, show, group=group, stopper=stopper, timeout=timeout, idle=idle_timeout,
+                           seeks=seeks)
     except KeyboardInterrupt:
         pass
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
-        if tracker is not None:
-            tracker.commit()
-        if consumer is not None:
-            consumer.close(autocommit=False)
         stopper.restore()
     click.echo(f"{shown} alert(s) shown", err=True)

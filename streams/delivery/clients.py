@@ -9,7 +9,6 @@ one clear reason (nothing listening, TLS handshake, SASL login refused).
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,19 +20,14 @@ from streams.kafka.settings import KafkaSettings
 
 T = TypeVar("T")
 
-CONNECT_TIMEOUT_ENV = "NEWSALERT_KAFKA_CONNECT_TIMEOUT"
-DEFAULT_CONNECT_TIMEOUT_S = 10.0
-
 
 class KafkaUnavailable(RuntimeError):
     """No usable connection to the cluster; the message says why and what to check."""
 
 
-def connect_timeout_ms() -> int:
-    """Bootstrap deadline in ms from NEWSALERT_KAFKA_CONNECT_TIMEOUT (seconds; default 10)."""
-    raw = os.environ.get(CONNECT_TIMEOUT_ENV)
-    seconds = float(raw) if raw else DEFAULT_CONNECT_TIMEOUT_S
-    return max(1, int(seconds * 1000))
+def connect_timeout_ms(kafka: KafkaSettings) -> int:
+    """Bootstrap deadline in ms: ``kafka.connect_timeout_s`` (NEWSALERT_KAFKA_CONNECT_TIMEOUT)."""
+    return max(1, int(kafka.connect_timeout_s * 1000))
 
 
 class _Recorder(logging.Handler):
@@ -129,7 +123,7 @@ def explain_bootstrap(kafka: KafkaSettings) -> Iterator[None]:
 
 
 def _build(kafka: KafkaSettings, factory: Callable[..., T], *args: Any, **extra: Any) -> T:
-    kwargs = {**kafka.kafka_python_kwargs(), "bootstrap_timeout_ms": connect_timeout_ms(), **extra}
+    kwargs = {**kafka.kafka_python_kwargs(), "bootstrap_timeout_ms": connect_timeout_ms(kafka), **extra}
     with explain_bootstrap(kafka):
         return factory(*args, **kwargs)
 

@@ -1,6 +1,7 @@
 """Positioned alert consumers and the poll loop shared by ``subscribe`` and ``forward``.
 
-``open_consumer`` is called once at start-up; ``decode_alert`` for every record.
+``open_consumer`` is called once at start-up; ``consume_and_commit`` then runs the command's loop
+(poll, handle, mark done, commit, close); ``decode_alert`` is called for every record.
 """
 
 from __future__ import annotations
@@ -338,3 +339,40 @@ class OffsetTracker:
             return False
         self.pending.clear()
         return True
+
+
+def consume_and_commit(
+    consumer: KafkaConsumer,
+    handle: Callable[[Received], bool],
+    *,
+    group: str | None,
+    stopper: StopSignal,
+    commit_each: bool = False,
+    timeout: float | None = None,
+    idle: float | None = None,
+    seeks: PendingSeeks | None = None,
+) -> None:
+    """The loop of ``subscribe`` and ``forward``, called once the consumer is open.
+
+    Each record is handed to ``handle``, which returns False to stop after it; then it is marked
+    done and committed: at once with ``commit_each`` (forward: a delivered alert is never sent
+    again), otherwise every few seconds (``OffsetTracker.commit_if_due``). Ctrl-C is deferred while
+    a record is handled. However the loop ends (no more records, ``handle`` says stop, ``stopper``,
+    an exception from ``handle``, whose record then stays uncommitted), the records done are
+    committed and the consumer is closed without autocommit.
+    """
+    tracker = OffsetTracker(consumer, group=group)
+    try:
+        with stopper.deferred():
+            for rec in poll_records(consumer, timeout=timeout, idle=idle, stop=lambda: stopper.requested,
+                                    seeks=seeks):
+                more = handle(rec)
+                tracker.done(rec)
+                if commit_each:
+                    tracker.commit()
+                if not more:
+                    break
+                tracker.commit_if_due()
+    finally:
+        tracker.commit()
+        consumer.close(autocommit=False)

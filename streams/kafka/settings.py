@@ -32,8 +32,12 @@ class KafkaSettings:
     ssl_password: str | None = None  # for an encrypted ssl_keyfile
     ssl_check_hostname: bool = True
     client_id: str = "newsalert"
+    # a CLI command waits this long for the cluster before it explains why it cannot connect
+    connect_timeout_s: float = 10.0
 
     def __post_init__(self) -> None:
+        if not self.connect_timeout_s > 0:
+            raise ValueError(f"NEWSALERT_KAFKA_CONNECT_TIMEOUT={self.connect_timeout_s}: expected a number of seconds > 0")
         if self.security_protocol not in SECURITY_PROTOCOLS:
             raise ValueError(
                 f"security protocol {self.security_protocol!r} is not one of {', '.join(SECURITY_PROTOCOLS)}"
@@ -58,22 +62,32 @@ class KafkaSettings:
         env = os.environ if env is None else env
 
         def get(name: str) -> str | None:
-            return env.get(f"NEWSALERT_KAFKA_{name}") or None
+            return env.get(cls.env_name(name)) or None
 
         values: dict[str, Any] = {
-            "bootstrap_servers": get("BOOTSTRAP_SERVERS") or DEFAULT_BOOTSTRAP,
-            "security_protocol": (get("SECURITY_PROTOCOL") or "PLAINTEXT").upper(),
-            "sasl_mechanism": (get("SASL_MECHANISM") or "").upper() or None,
-            "sasl_username": get("SASL_USERNAME"),
-            "sasl_password": get("SASL_PASSWORD"),
-            "ssl_cafile": get("SSL_CAFILE"),
-            "ssl_certfile": get("SSL_CERTFILE"),
-            "ssl_keyfile": get("SSL_KEYFILE"),
-            "ssl_password": get("SSL_PASSWORD"),
-            "ssl_check_hostname": parse_value("NEWSALERT_KAFKA_SSL_CHECK_HOSTNAME", get("SSL_CHECK_HOSTNAME") or "true", bool),
+            "bootstrap_servers": get("bootstrap_servers") or DEFAULT_BOOTSTRAP,
+            "security_protocol": (get("security_protocol") or "PLAINTEXT").upper(),
+            "sasl_mechanism": (get("sasl_mechanism") or "").upper() or None,
+            "sasl_username": get("sasl_username"),
+            "sasl_password": get("sasl_password"),
+            "ssl_cafile": get("ssl_cafile"),
+            "ssl_certfile": get("ssl_certfile"),
+            "ssl_keyfile": get("ssl_keyfile"),
+            "ssl_password": get("ssl_password"),
+            "ssl_check_hostname": parse_value(cls.env_name("ssl_check_hostname"), get("ssl_check_hostname") or "true", bool),
         }
+        timeout = get("connect_timeout_s")
+        if timeout is not None:
+            values["connect_timeout_s"] = parse_value(cls.env_name("connect_timeout_s"), timeout, float)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @staticmethod
+    def env_name(field_name: str) -> str:
+        """The environment variable of a field (``client_id`` has none)."""
+        if field_name == "connect_timeout_s":
+            return "NEWSALERT_KAFKA_CONNECT_TIMEOUT"
+        return f"NEWSALERT_KAFKA_{field_name.upper()}"
 
     def with_bootstrap(self, bootstrap_servers: str) -> KafkaSettings:
         return replace(self, bootstrap_servers=bootstrap_servers)

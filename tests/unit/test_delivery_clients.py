@@ -8,6 +8,7 @@ import pytest
 from kafka import errors as kerr
 
 from streams.delivery.clients import KafkaUnavailable, connect_timeout_ms, explain, explain_bootstrap
+from streams.envparse import SettingsError
 from streams.kafka.settings import KafkaSettings
 
 SASL = KafkaSettings(bootstrap_servers="k1:9093", security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-512",
@@ -64,8 +65,10 @@ def test_explain_bootstrap_records_and_restores_logging() -> None:
         logger.setLevel(before[0])
 
 
-def test_connect_timeout_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NEWSALERT_KAFKA_CONNECT_TIMEOUT", raising=False)
-    assert connect_timeout_ms() == 10_000
-    monkeypatch.setenv("NEWSALERT_KAFKA_CONNECT_TIMEOUT", "2.5")
-    assert connect_timeout_ms() == 2_500
+def test_connect_timeout_comes_from_the_kafka_settings() -> None:
+    assert connect_timeout_ms(KafkaSettings.from_env({})) == 10_000
+    assert connect_timeout_ms(KafkaSettings.from_env({"NEWSALERT_KAFKA_CONNECT_TIMEOUT": "2.5"})) == 2_500
+    with pytest.raises(SettingsError, match=r"NEWSALERT_KAFKA_CONNECT_TIMEOUT='soon': expected a number"):
+        KafkaSettings.from_env({"NEWSALERT_KAFKA_CONNECT_TIMEOUT": "soon"})
+    with pytest.raises(ValueError, match="NEWSALERT_KAFKA_CONNECT_TIMEOUT"):
+        KafkaSettings.from_env({"NEWSALERT_KAFKA_CONNECT_TIMEOUT": "0"})
