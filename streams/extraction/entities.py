@@ -267,6 +267,7 @@ class EntityMatcher:
         self._gazetteer_path = gazetteer.path
         self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
+        self._inert_cache: dict[str, bool] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -333,7 +334,9 @@ class EntityMatcher:
                     pending.append((i, road, (), ""))
                     next_free = road
                     continue
-            if i + 1 < n and not sentence_starts[i + 1] and w[:1].isupper() and w.isalpha() \
+            # the set lookups first: most capitalised words are followed by no feature head
+            if i + 1 < n and (words[i + 1] in FEATURE_HEADS_EN or w in FEATURE_PREFIXES_EN) \
+                    and not sentence_starts[i + 1] and w[:1].isupper() and w.isalpha() \
                     and (w, words[i + 1]) not in self.table and (
                 (words[i + 1] in FEATURE_HEADS_EN and not w.isupper() and w.lower() not in self._stop_words)
                 or (w in FEATURE_PREFIXES_EN and words[i + 1][:1].isupper() and words[i + 1].isalpha())
@@ -351,6 +354,8 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
+            if self._inert(w):
+                continue  # no rule below can start an entity at this word, whatever its neighbours
             # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
             if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
                 found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
@@ -647,6 +652,28 @@ class EntityMatcher:
             self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
         return w in self._frequent_words
 
+    def _inert(self, w: str) -> bool:
+        """True when none of the rules after the feature and street checks of ``match`` can start
+        an entity at word ``w``, in any context: each needs something of the word itself (a name of
+        the main table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass
+        prefix, capitals, a name of the evidence tier, or a name-like shape). Cached per word; most
+        capitalised German nouns are inert, and the per-token checks cost more than this."""
+        inert = self._inert_cache.get(w)
+        if inert is None:
+            small_names, name_like, _shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
+            inert = not (
+                w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
+                or (self.lang == "de" and w in ROAD_WORDS_DE)
+                or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
+                or part_of_place(w) is not None
+                or (w.isupper() and w.isalpha() and len(w) >= 3)
+                or small_names or name_like
+            )
+            if len(self._inert_cache) > INFO_CACHE_LIMIT:
+                self._inert_cache.clear()
+            self._inert_cache[w] = inert
+        return inert
+
     def _word_like(self, w: str) -> bool:
         """Known to the lemma table or the stop words, or a frequent word."""
         return self._known_word(w) or self._frequent(w)
@@ -903,7 +930,9 @@ class EntityMatcher:
             return EntityHit(start, end, chosen)
         if not entries:  # a candidate: its context was checked when it was found
             countries = context.get(sentence_of[start]) or set(doc_counts)
-            country = max(countries, key=lambda c: doc_counts.get(c, 0)) if countries else None
+            # ties go to the country named first in the article (a set's order changes per process)
+            ordered = [c for c in doc_counts if c in countries] + sorted(c for c in countries if c not in doc_counts)
+            country = max(ordered, key=lambda c: doc_counts.get(c, 0)) if ordered else None
             low = words[end - 1].lower()
             road = words[start] in ROAD_WORDS_DE
             kind = "street" if road or low.endswith(STREET_SUFFIXES) or words[end - 1] in STREET_NOUNS_DE else "place"
