@@ -555,7 +555,12 @@ class FrameBuilder:
         if k.counted_end is None or k.counted_end > k.start:
             return False
         rel = self.cues.words["relative_openers"]
-        return any(k.counted_end <= t.start < k.start and sent.low[j] in rel for j, t in enumerate(sent.tokens))
+        j = k.token_start - sent.first - 1  # back from the number to the counted noun
+        while j >= 0 and sent.tokens[j].start >= k.counted_end:
+            if sent.low[j] in rel:
+                return True
+            j -= 1
+        return False
 
     def _kind_after(self, ctx: SentenceContext, k: Count) -> str | None:
         """The kind of the harmed word up to two words after a number, if there is one."""

@@ -4,7 +4,7 @@ builder uses. Loaded once per language, on first use."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -78,21 +78,18 @@ TEXT_ONLY = frozenset({"negation", "not_negation", "past_perfect_aux", "passive_
 
 @dataclass(frozen=True)
 class Cues:
-    """The cue words of one language, as sets of single words and tuples of phrases."""
+    """The cue words of one language: the single words of each list, and every list indexed for
+    the one scan of a sentence (``ClauseSentence``): word -> the lists that have it; the lists
+    with compound heads ("*kopf"); phrases and gap cues ("a ... b") by their first word."""
 
     words: dict[str, frozenset[str]]
-    phrases: dict[str, tuple[tuple[str, ...], ...]]
-    gaps: dict[str, tuple[tuple[str, str], ...]]  # "a ... b"
-    heads: dict[str, tuple[str, ...]]  # "*kopf" compound heads
     theme_concepts: dict[str, str]
     count_kinds: dict[str, str]
     cause_concepts: dict[str, frozenset[str]]
-    # every list at once, for the one scan of a sentence (ClauseSentence): word -> the lists that
-    # have it; the lists with compound heads; phrases and gap cues by their first word
-    word_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    head_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    phrase_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
-    gap_first: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    word_keys: dict[str, tuple[str, ...]]
+    head_keys: tuple[tuple[str, tuple[str, ...]], ...]
+    phrase_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    gap_first: dict[str, tuple[tuple[str, str], ...]]
 
 
 @cache
@@ -109,8 +106,8 @@ def cues_for(lang: str) -> Cues:
     for key in ("clause_openers", "clause_breaks", "negation", "not_negation", "denial", "past_perfect_aux",
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
                 "not_before", "intransitive", "reflexive", "transitive", "not_triggers", "relative_openers",
-                "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "current_markers", "infinitive_marker", "infinitive_verbs", "not_violence_prefixes",
-                "anaphoric_counted"):
+                "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "current_markers",
+                "infinitive_marker", "infinitive_verbs", "not_violence_prefixes", "anaphoric_counted"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
@@ -120,37 +117,30 @@ def cues_for(lang: str) -> Cues:
         cause_concepts[cat] = frozenset(per_lang.get("concepts", []))
         cause_concepts.setdefault(CAUSE_NAMES.get(cat, cat), cause_concepts[cat])
     words: dict[str, frozenset[str]] = {}
-    phrases: dict[str, tuple[tuple[str, ...], ...]] = {}
-    gaps: dict[str, tuple[tuple[str, str], ...]] = {}
-    heads: dict[str, tuple[str, ...]] = {}
+    word_keys: dict[str, list[str]] = {}
+    head_keys: list[tuple[str, tuple[str, ...]]] = []
+    phrase_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    gap_first: dict[str, list[tuple[str, str]]] = {}
     for key, terms in lists.items():
         w: set[str] = set()
-        p: list[tuple[str, ...]] = []
-        g: list[tuple[str, str]] = []
-        h: list[str] = []
+        heads: list[str] = []
         for term in terms:
             t = str(term).lower()
             if " ... " in t:
                 a, b = t.split(" ... ", 1)
-                g.append((a, b))
+                gap_first.setdefault(a, []).append((key, b))
             elif " " in t:
-                p.append(tuple(t.split()))
+                phrase = tuple(t.split())
+                phrase_first.setdefault(phrase[0], []).append((key, phrase))
             elif t.startswith("*"):
-                h.append(t[1:])
+                heads.append(t[1:])
             else:
                 w.add(t)
-        words[key], phrases[key], gaps[key], heads[key] = frozenset(w), tuple(p), tuple(g), tuple(h)
-    word_keys: dict[str, list[str]] = {}
-    phrase_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    gap_first: dict[str, list[tuple[str, str]]] = {}
-    for key in lists:
-        for w_ in words[key]:
-            word_keys.setdefault(w_, []).append(key)
-        for ph in phrases[key]:
-            phrase_first.setdefault(ph[0], []).append((key, ph))
-        for a, b in gaps[key]:
-            gap_first.setdefault(a, []).append((key, b))
-    return Cues(words, phrases, gaps, heads, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts,
-                {w_: tuple(ks) for w_, ks in word_keys.items()},
-                tuple((k, hs) for k, hs in heads.items() if hs),
-                {w_: tuple(v) for w_, v in phrase_first.items()}, {a: tuple(v) for a, v in gap_first.items()})
+                word_keys.setdefault(t, []).append(key)
+        words[key] = frozenset(w)
+        if heads:
+            head_keys.append((key, tuple(heads)))
+    return Cues(words, dict(raw["theme_concepts"]), dict(raw["count_kinds"]), cause_concepts,
+                {w_: tuple(dict.fromkeys(ks)) for w_, ks in word_keys.items()}, tuple(head_keys),
+                {w_: tuple(dict.fromkeys(v)) for w_, v in phrase_first.items()},
+                {a: tuple(dict.fromkeys(v)) for a, v in gap_first.items()})
