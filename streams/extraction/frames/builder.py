@@ -147,7 +147,7 @@ class FrameBuilder:
         f = self._frame(ctx, trig, "harm", clause)
         sent = ctx.sent
         t = trig.token_end - sent.first
-        aimed = [i for i in range(t, min(t + 2, len(sent.low))) if sent.low[i] in ("on", "against", "auf", "gegen")]
+        aimed = [i for i in range(t, min(t + 2, len(sent.low))) if sent.low[i] in self.cues.words["aimed_at"]]
         for c in ctx.concepts:
             kind = self.cues.theme_concepts.get(c.concept)
             if kind is not None and aimed and 0 < c.token_start - sent.first - aimed[0] <= 4:
@@ -168,8 +168,7 @@ class FrameBuilder:
         the harmed right before "shot", or its object with only articles and numbers between."""
         sent = ctx.sent
         t = trig.token_start - sent.first
-        fillers = {"a", "an", "the", "his", "her", "their", "its", "two", "three", "four", "five", "several", "at",
-                   "least", "dozens", "of", "some"}
+        fillers = self.cues.words["determiners"] | {"at", "least", "dozens", "of"}  # and numbers (like_num)
         for c in ctx.concepts:
             if self.cues.theme_concepts.get(c.concept) not in HARMED_KINDS:
                 continue
@@ -203,9 +202,9 @@ class FrameBuilder:
         if kind == "attack" and self._cyber(sent, trig.token_start):
             return False
         t0 = trig.token_start - sent.first
-        if kind == "deployment" and t0 >= 2 and sent.low[t0] in ("raid", "raids", "razzia", "operation", "einsatz") \
-                and sent.low[t0 - 1] in ("a", "an", "the", "einer", "einem") \
-                and sent.low[t0 - 2] in ("in", "during", "after", "bei", "während", "nach"):
+        if kind == "deployment" and t0 >= 2 and sent.low[t0] in self.cues.words["circumstance_triggers"] \
+                and sent.low[t0 - 1] in self.cues.words["determiners"] \
+                and sent.low[t0 - 2] in self.cues.words["circumstance_prepositions"]:
             return False  # "captured a lieutenant in a raid": how something else was done, no movement
         word = sent.tokens[trig.token_start - sent.first].text
         if kind == "harm" and self.lang == "de" and t < len(sent.tokens) and sent.tokens[t].text[:1].isupper():
@@ -285,8 +284,7 @@ class FrameBuilder:
         first = lo + 1 if sent.low[lo] == "," else lo
         # "expected to attend a rally following the Beslan massacre", "nach dem Anschlag": an event
         # named as what came before is told as a fact
-        determiners = ("the", "a", "an", "its", "his", "their", "this", "last", "dem", "der", "den", "einem", "einer",
-                       "eines", "des")
+        determiners = self.cues.words["determiners"]
         for r in range(t_lo - 1, max(first, t_lo - 4) - 1, -1):
             if sent.low[r] in self.cues.words["event_after"] and sent.low[r + 1] in determiners:
                 return r + 1  # "nach dem Anschlag", not "nach Belarus verlegt"
@@ -314,7 +312,7 @@ class FrameBuilder:
             before = sent.low[t_lo - 1]
             after = sent.low[t_hi] if t_hi < len(sent.low) else ""
             passive = self.cues.words["passive_aux"]
-            if before in ("a", "an", "the", "his", "her", "their", "its") or (
+            if before in self.cues.words["determiners"] or (
                     after == "by" and sent.tokens[t_lo - 1].text.isalpha() and before not in passive
                     and before not in aux):
                 return t_lo
@@ -723,12 +721,12 @@ class FrameBuilder:
 
     def _deictic(self, sent: ClauseSentence, lo: int, hi: int) -> bool:
         """"in this northern city", "here", "in dieser Stadt": the place the article is written from."""
-        nouns = ("city", "town", "village", "capital", "area", "stadt", "hauptstadt", "ortschaft", "dorf")
+        nouns = self.cues.words["deictic_nouns"]
         for i in range(lo, hi):
             w = sent.low[i]
-            if w in ("here", "hier"):
+            if w in self.cues.words["deictic"]:
                 return True
-            if w in ("this", "dieser", "diesem", "diese") and any(x in nouns for x in sent.low[i + 1 : i + 3]):
+            if w in self.cues.words["deictic_determiners"] and any(x in nouns for x in sent.low[i + 1 : i + 3]):
                 return True
         return False
 

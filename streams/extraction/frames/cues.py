@@ -107,7 +107,9 @@ def cues_for(lang: str) -> Cues:
                 "background", "since", "trial", "passive_aux", "agent_prepositions", "speech", "weak_triggers",
                 "not_before", "intransitive", "reflexive", "transitive", "not_triggers", "relative_openers",
                 "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "current_markers",
-                "infinitive_marker", "infinitive_verbs", "not_violence_prefixes", "anaphoric_counted"):
+                "infinitive_marker", "infinitive_verbs", "not_violence_prefixes", "anaphoric_counted", "determiners",
+                "aimed_at", "circumstance_triggers", "circumstance_prepositions", "deictic", "deictic_determiners",
+                "deictic_nouns"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
