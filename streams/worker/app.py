@@ -141,7 +141,7 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
 
     expiry = StateExpiry(
         TablePruner([events, seen], settings.topic_partitions, settings.suppression_grace_s), metrics,
-        busy=lambda: bool(app.rebalancing or app.in_recovery),
+        busy=lambda: bool(app.rebalancing or app.in_recovery or suppressor.writing),
         owned=lambda: {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == settings.matches_topic},
         rule_windows=lambda: {rule.id: rule.window_seconds for rule in pipeline.ruleset.rules})
 

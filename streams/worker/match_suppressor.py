@@ -172,6 +172,9 @@ class MatchSuppressor:
         self.pipeline_version = pipeline_version
         self.ownership = ownership
         self.settle_timeout_s = settle_timeout_s  # longest wait for a rebalance to end before a batch
+        # between a batch's marker writes and its entry writes: a new event's markers are there
+        # without their event, which the expiry pass (streams.alerts.expiry) would drop as orphans
+        self.writing = False
 
     async def _settled(self) -> bool:
         """Wait until no rebalance is in progress (the tables are recovered: the state is complete
@@ -250,17 +253,22 @@ class MatchSuppressor:
         # markers before events, and durable first: an event entry on the changelog then always has
         # its articles' markers there too, so a replay after kill -9 never counts an article twice
         # (ArticleSeen.counted_at tells a marker whose entry was lost: the article is counted again)
-        markers = [self.table.write(written_by[k], k, e) for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
-        await asyncio.gather(*[m for m in markers if m is not None])
-        if ownership.epoch() != epoch:
-            # the markers were queued before the revocation (Faust flushed them before rejoining);
-            # without their entries they count nothing (ArticleSeen.counted_at), as after a kill -9
-            # between the two writes
-            log.info("rebalance while the markers of %d matches were written: the rest is left to the next owner",
-                     len(events))
-            return
-        for skey, entry in batch.items():
-            if not skey.startswith(ARTICLE_KEY_PREFIX):
-                self.table.write(written_by[skey], skey, entry)
+        self.writing = True  # the expiry pass waits: it would take the new markers for orphans
+        try:
+            markers = [self.table.write(written_by[k], k, e)
+                       for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
+            await asyncio.gather(*[m for m in markers if m is not None])
+            if ownership.epoch() != epoch:
+                # the markers were queued before the revocation (Faust flushed them before
+                # rejoining); without their entries they count nothing (ArticleSeen.counted_at),
+                # as after a kill -9 between the two writes
+                log.info("rebalance while the markers of %d matches were written: the rest is left to the next owner",
+                         len(events))
+                return
+            for skey, entry in batch.items():
+                if not skey.startswith(ARTICLE_KEY_PREFIX):
+                    self.table.write(written_by[skey], skey, entry)
+        finally:
+            self.writing = False
         for event in events:
             await ack(event)

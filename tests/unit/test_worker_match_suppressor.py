@@ -6,12 +6,14 @@ import asyncio
 import json
 from typing import Any
 
+from streams.alerts.expiry import PruneResult, expired_keys
 from streams.alerts.suppression import ARTICLE_KEY_PREFIX, article_key
 from streams.models import ArticleRef, Match
 from streams.worker.dead_letters import DeadLetters
 from streams.worker.failures import RecordFailures
 from streams.worker.match_envelope import MatchEnvelope
 from streams.worker.match_suppressor import MatchSuppressor, StagedState
+from streams.worker.state_expiry import StateExpiry
 from tests.unit.worker_fakes import Acks, Event, MemoryTable, RecordingSend, event, match, metrics
 
 T0 = 1_790_000_000.0
@@ -214,9 +216,11 @@ def test_a_rebalance_while_the_markers_are_written_leaves_the_entries_and_a_repl
         handling = asyncio.ensure_future(s.handle([envelope_event(match(article_id="a1"))], acks))
         await asyncio.sleep(0.01)
         assert [k for _, k, _ in table.changelog] == [article_key("r1|kharkiv", "a1")]  # the marker, pending
+        assert s.writing  # the expiry pass waits (the new event's marker has no entry yet)
         group.revoke()
         table.acknowledge()
         await handling
+        assert not s.writing
         assert [k for _, k, _ in table.changelog] == [article_key("r1|kharkiv", "a1")] and acks.events == []
         group.assign()
         group.settle()
@@ -288,3 +292,37 @@ def test_an_article_published_again_with_a_higher_toll_gives_an_update_and_a_rep
     got = alerts(send)
     assert [(a["status"], a["revision"], a["corroboration"], a["facts"]["killed"]["value"]) for a in got] == [
         ("new", 1, 1, 4), ("update", 2, 1, 40)]
+
+
+def test_the_expiry_pass_waits_while_a_new_events_markers_have_no_entry_yet() -> None:
+    """Between a batch's marker writes and its entry writes the markers of a new event are in the
+    table without their event: the expiry pass would drop them as orphans (with a tombstone), and
+    a redelivery of the article would then be counted again."""
+    send, table, acks = RecordingSend(), AckedTable(), Acks()
+    s, _ = suppressor(send, table)
+    m, _ = metrics()
+    dropped: list[tuple[str, int]] = []
+
+    class Pruner:
+        def prune(self, owned: Any, rule_windows: Any, wall: float) -> PruneResult:
+            dropped.extend(expired_keys([(k, 1, v) for k, v in table.data.items()], grace=86_400.0, wall=wall,
+                                        rule_windows=rule_windows))
+            return PruneResult(pruned=0, entries=len(table.data))
+
+    expiry = StateExpiry(Pruner(), m, busy=lambda: s.writing, owned=lambda: {1}, rule_windows=dict,
+                         clock=lambda: T0)
+
+    async def run() -> None:
+        handling = asyncio.ensure_future(s.handle([envelope_event(match(article_id="a1"))], acks))
+        await asyncio.sleep(0.01)
+        marker = article_key("r1|kharkiv", "a1")
+        assert list(table.data) == [marker]  # the entry waits for the marker's acknowledgement
+        assert expired_keys([(marker, 1, table.data[marker])], grace=86_400.0, wall=T0, rule_windows={}) == [
+            (marker, 1)]  # what a pass now would drop
+        assert expiry.run() is None  # skipped
+        table.acknowledge()
+        await handling
+        assert expiry.run() is not None
+
+    asyncio.run(run())
+    assert dropped == [] and table.data["r1|kharkiv"]["corroboration"] == 1
