@@ -5,10 +5,12 @@ Built by ``python -m streams.extraction.build_gazetteer`` (see that module for s
 ``load_gazetteer`` is called by ``Extractor.from_settings``; the result is cached per path.
 Names are kept as plain tuples (about 200,000 of them; objects would cost start-up time).
 
-The evidence tier of small places (``places.bin``, ~380,000 names: towns and villages down to 500
+The evidence tier of small places (``places.bin``, ~460,000 names: towns and villages down to 500
 inhabitants, ISO 3166-2 subdivisions) is not parsed at start: it is a list of zlib-compressed
 buckets, keyed by a hash of a name's first word, and a bucket is decompressed and parsed the first
-time a word of it is looked up (``SmallPlaces.lookup``). Loading it reads one file (~6 MB).
+time a word of it is looked up (``SmallPlaces.lookup``). A Bloom filter of the first words, written
+by the build, answers most lookups (words that start no name) without a bucket. Loading it reads
+one file (~13 MB).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ SUPPORTED_FORMAT = 2
 TOKEN_SEP = "\x1f"
 SMALL_FILE = "places.bin"
 WORDS_FILE = "words.txt.gz"
-SMALL_MAGIC = b"NAPLACES1\n"
+SMALL_MAGIC = b"NAPLACES2\n"
 RECORD_SEP = "\x1e"
 FIELD_SEP = "\x1f"
 
@@ -37,18 +39,29 @@ def small_bucket(word: str, buckets: int) -> int:
     return zlib.crc32(word.encode("utf-8")) % buckets
 
 
+def filter_positions(word: str, bits: int) -> tuple[int, int]:
+    """The two bit positions of ``word`` in the first-word filter of ``bits`` bits (a power of
+    two): the CRC-32 of its UTF-8 bytes and of those bytes reversed (stable across processes)."""
+    raw = word.encode("utf-8")
+    return zlib.crc32(raw) & (bits - 1), zlib.crc32(raw[::-1]) & (bits - 1)
+
+
 class SmallPlaces:
     """The evidence tier: first word -> [(name as token tuple, candidate entries)], lazily parsed.
 
     File format (written by ``build_gazetteer.write_small``): SMALL_MAGIC, a 4-byte big-endian
-    length and a JSON header {"buckets": N, "offsets": [...N+1 byte offsets into the body]}, then
-    the body: N zlib-compressed blobs, each the lines "first-word TAB name TAB records" of the
+    length and a JSON header {"buckets": N, "names": count, "filter_bits": M}, N+1 4-byte big-endian
+    byte offsets into the body, the first-word filter (M / 8 bytes: a Bloom filter, bit p of byte
+    p >> 3 set for both of ``filter_positions(first word, M)``), then the
+    body: N zlib-compressed blobs, each the lines "first-word TAB name TAB records" of the
     names whose first word falls in that bucket; name = tokens joined by spaces; records joined
     by U+001E, each "id US display name US country US population US kind US flags"."""
 
-    def __init__(self, header: dict[str, object], body: bytes) -> None:
+    def __init__(self, header: dict[str, object], offsets: list[int], filter_bytes: bytes, body: bytes) -> None:
         self.buckets = int(header["buckets"])  # type: ignore[call-overload]
-        self.offsets: list[int] = list(header["offsets"])  # type: ignore[call-overload]
+        self.offsets = offsets
+        self.filter = filter_bytes
+        self.filter_mask = int(header["filter_bits"]) - 1  # type: ignore[call-overload]
         self.body = body
         # bucket -> first word -> its lines ("name TAB records"), split but not parsed
         self.raw: dict[int, dict[str, list[str]]] = {}
@@ -63,17 +76,34 @@ class SmallPlaces:
             raise GazetteerError(f"{path}: not a small-places file; rebuild it")
         pos = len(SMALL_MAGIC)
         (hlen,) = struct.unpack(">I", raw[pos : pos + 4])
-        header = json.loads(raw[pos + 4 : pos + 4 + hlen].decode("utf-8"))
-        return cls(header, raw[pos + 4 + hlen :])
+        pos += 4
+        header = json.loads(raw[pos : pos + hlen].decode("utf-8"))
+        pos += hlen
+        n = int(header["buckets"])
+        offsets = list(struct.unpack(f">{n + 1}I", raw[pos : pos + 4 * (n + 1)]))
+        pos += 4 * (n + 1)
+        filter_len = int(header["filter_bits"]) // 8
+        return cls(header, offsets, raw[pos : pos + filter_len], raw[pos + filter_len :])
+
+    def may_start(self, word: str) -> bool:
+        """False when no name starts with ``word`` (the filter; true for ~0.6 % of other words).
+        ``filter_positions``, inlined: it runs for every capitalised word of the first articles."""
+        raw = word.encode("utf-8")
+        p, q = zlib.crc32(raw) & self.filter_mask, zlib.crc32(raw[::-1]) & self.filter_mask
+        f = self.filter
+        return bool(f[p >> 3] >> (p & 7) & 1 and f[q >> 3] >> (q & 7) & 1)
 
     def lookup(self, word: str) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
         """Names starting with ``word``: (tokens, entries best first, flags), longest name first.
 
-        The word's bucket is decompressed and split into lines on the first lookup of any of its
-        words; only the looked-up word's lines are parsed into entries, once."""
+        A word that the filter rules out is answered without its bucket. Otherwise the word's
+        bucket is decompressed and split into lines on the first lookup of any of its words; only
+        the looked-up word's lines are parsed into entries, once."""
         found = self.parsed.get(word)
         if found is not None:
             return found
+        if not self.may_start(word):
+            return []
         b = small_bucket(word, self.buckets)
         table = self.raw.get(b)
         if table is None:
