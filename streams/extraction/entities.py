@@ -226,6 +226,10 @@ PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "pro
                        "ortsteil", "grenzort", "kurort")
 DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
+# what can start at a word (``EntityMatcher._start_class``): nothing, anything, or (a shape >= 0)
+# only a name the gazetteer lacks
+INERT = -2
+ANY_START = -1
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
 
@@ -267,7 +271,7 @@ class EntityMatcher:
         self._gazetteer_path = gazetteer.path
         self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
-        self._inert_cache: dict[str, bool] = {}
+        self._start_cache: dict[str, int] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -354,8 +358,17 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
-            if self._inert(w):
+            start_class = self._start_cache.get(w)
+            if start_class is None:
+                start_class = self._start_class(w)
+            if start_class == INERT:
                 continue  # no rule below can start an entity at this word, whatever its neighbours
+            if start_class >= 0:  # only the rules for names the gazetteer lacks (its shape)
+                cand = self._name_candidate(words, i, sentence_starts, start_class, pending, place_ends)
+                if cand is not None:
+                    pending.append((i, cand, (), ""))
+                    next_free = cand
+                continue
             # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
             if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
                 found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
@@ -426,11 +439,7 @@ class EntityMatcher:
                     pending.append(found)
                     next_free = found[1]
                     continue
-            cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
-            if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
-                any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
-            ):
-                cand = self._listed_name(words, i, sentence_starts)
+            cand = self._name_candidate(words, i, sentence_starts, shape, pending, place_ends) if name_like else None
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -652,27 +661,41 @@ class EntityMatcher:
             self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
         return w in self._frequent_words
 
-    def _inert(self, w: str) -> bool:
-        """True when none of the rules after the feature and street checks of ``match`` can start
-        an entity at word ``w``, in any context: each needs something of the word itself (a name of
-        the main table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass
-        prefix, capitals, a name of the evidence tier, or a name-like shape). Cached per word; most
-        capitalised German nouns are inert, and the per-token checks cost more than this."""
-        inert = self._inert_cache.get(w)
-        if inert is None:
-            small_names, name_like, _shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
-            inert = not (
-                w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
-                or (self.lang == "de" and w in ROAD_WORDS_DE)
-                or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
-                or part_of_place(w) is not None
-                or (w.isupper() and w.isalpha() and len(w) >= 3)
-                or small_names or name_like
-            )
-            if len(self._inert_cache) > INFO_CACHE_LIMIT:
-                self._inert_cache.clear()
-            self._inert_cache[w] = inert
-        return inert
+    def _start_class(self, w: str) -> int:
+        """What the rules after the feature and street checks of ``match`` can start at word ``w``,
+        in any context (``match`` reads the per-word cache first): INERT, nothing; the word's shape
+        (``_word_info``, >= 0), only a name the gazetteer lacks (``_name_candidate``); ANY_START,
+        anything. The other rules each need something of the word itself (a name of the main
+        table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass prefix,
+        capitals, a name of the evidence tier); most capitalised words of an article have none of
+        these, and the per-token checks of each cost more than this."""
+        small_names, name_like, shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
+        if (
+            w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
+            or (self.lang == "de" and w in ROAD_WORDS_DE)
+            or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
+            or part_of_place(w) is not None
+            or (w.isupper() and w.isalpha() and len(w) >= 3)
+            or small_names
+        ):
+            start_class = ANY_START
+        else:
+            start_class = shape if name_like else INERT
+        if len(self._start_cache) > INFO_CACHE_LIMIT:
+            self._start_cache.clear()
+        self._start_cache[w] = start_class
+        return start_class
+
+    def _name_candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int,
+                        pending: list[tuple[int, int, tuple[GazEntry, ...], str]], place_ends: set[int]) -> int | None:
+        """Rules 11, 18, 20 and 22 at a name-like word: a place the gazetteer lacks, from its
+        context (``_candidate``) or after a listed place (``_listed_name``). The end token or None."""
+        cand = self._candidate(words, i, sentence_starts, shape)
+        if cand is None and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
+            any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
+        ):
+            cand = self._listed_name(words, i, sentence_starts)
+        return cand
 
     def _word_like(self, w: str) -> bool:
         """Known to the lemma table or the stop words, or a frequent word."""
