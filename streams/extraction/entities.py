@@ -45,7 +45,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, load_frequent_words
+from streams.extraction.gazetteer import (
+    NO_NAMES,
+    TOKEN_SEP,
+    GazEntry,
+    Gazetteer,
+    SmallName,
+    load_frequent_words,
+)
 from streams.extraction.place_names import (
     GEO_PREFIXES,
     LANDMARK_CONTEXT_DE,
@@ -270,7 +277,7 @@ class EntityMatcher:
         self.small = gazetteer.small
         self._gazetteer_path = gazetteer.path
         self._frequent_words: frozenset[str] | None = None
-        self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
+        self._info_cache: dict[str, tuple[tuple[SmallName, ...], bool, int]] = {}
         self._start_cache: dict[str, int] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
@@ -669,7 +676,7 @@ class EntityMatcher:
         table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass prefix,
         capitals, a name of the evidence tier); most capitalised words of an article have none of
         these, and the per-token checks of each cost more than this."""
-        small_names, name_like, shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
+        small_names, name_like, shape = self._word_info(w) if w[:1].isupper() else (NO_NAMES, False, 0)
         if (
             w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
             or (self.lang == "de" and w in ROAD_WORDS_DE)
@@ -701,12 +708,12 @@ class EntityMatcher:
         """Known to the lemma table or the stop words, or a frequent word."""
         return self._known_word(w) or self._frequent(w)
 
-    def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
+    def _word_info(self, w: str) -> tuple[tuple[SmallName, ...], bool, int]:
         """What a capitalised word may start, cached per word: names of the evidence tier, whether
         it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
         info = self._info_cache.get(w)
         if info is None:
-            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else []
+            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else NO_NAMES
             name_like = self._name_like(w)
             shape = 0
             if name_like and self.lang == "de":
@@ -730,7 +737,7 @@ class EntityMatcher:
 
     @staticmethod
     def _small(
-        words: Sequence[str], i: int, small_names: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]
+        words: Sequence[str], i: int, small_names: Sequence[SmallName]
     ) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
         """The longest name of the evidence tier starting at token i (not yet accepted)."""
         for names, entries, flags in small_names:

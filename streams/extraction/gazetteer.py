@@ -63,10 +63,10 @@ class SmallPlaces:
         self.filter = filter_bytes
         self.filter_mask = int(header["filter_bits"]) - 1  # type: ignore[call-overload]
         self.body = body
-        # bucket -> first word -> its lines ("name TAB records"), split but not parsed
-        self.raw: dict[int, dict[str, list[str]]] = {}
-        # first word -> its names, parsed on first lookup
-        self.parsed: dict[str, list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]] = {}
+        # first word -> its names, parsed on first lookup (tuples, not lists: a tuple of atoms is
+        # left alone by the cyclic garbage collector, and a worker keeps thousands of these)
+        self.parsed: dict[str, tuple[SmallName, ...]] = {}
+        self.opened = 0  # buckets decompressed (a work counter for tests)
         self.size = int(header.get("names", 0))  # type: ignore[call-overload]
 
     @classmethod
@@ -93,39 +93,35 @@ class SmallPlaces:
         f = self.filter
         return bool(f[p >> 3] >> (p & 7) & 1 and f[q >> 3] >> (q & 7) & 1)
 
-    def lookup(self, word: str) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
+    def lookup(self, word: str) -> tuple[SmallName, ...]:
         """Names starting with ``word``: (tokens, entries best first, flags), longest name first.
 
         A word that the filter rules out is answered without its bucket. Otherwise the word's
-        bucket is decompressed and split into lines on the first lookup of any of its words; only
-        the looked-up word's lines are parsed into entries, once."""
+        bucket (~28 names) is decompressed and only the word's own lines are parsed into entries,
+        once."""
         found = self.parsed.get(word)
         if found is not None:
             return found
         if not self.may_start(word):
-            return []
-        b = small_bucket(word, self.buckets)
-        table = self.raw.get(b)
-        if table is None:
-            table = self.raw[b] = self._split(b)
-        lines = table.pop(word, None)
-        found = self._parse(lines) if lines else []
+            return NO_NAMES
+        prefix = word + "\t"
+        cut = len(prefix)
+        lines = [line[cut:] for line in self._lines(small_bucket(word, self.buckets)) if line.startswith(prefix)]
+        found = self._parse(lines) if lines else NO_NAMES
         self.parsed[word] = found
         return found
 
-    def _split(self, b: int) -> dict[str, list[str]]:
+    def _lines(self, b: int) -> list[str]:
+        """The lines of bucket ``b`` ("first-word TAB name TAB records")."""
         blob = self.body[self.offsets[b] : self.offsets[b + 1]]
-        table: dict[str, list[str]] = {}
         if not blob:
-            return table
-        for line in zlib.decompress(blob).decode("utf-8").split("\n"):
-            first, _, rest = line.partition("\t")
-            table.setdefault(first, []).append(rest)
-        return table
+            return []
+        self.opened += 1
+        return zlib.decompress(blob).decode("utf-8").split("\n")
 
     @staticmethod
-    def _parse(lines: list[str]) -> list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]:
-        out: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]] = []
+    def _parse(lines: list[str]) -> tuple[SmallName, ...]:
+        out: list[SmallName] = []
         for line in lines:
             name, recs = line.split("\t")
             entries = []
@@ -139,7 +135,7 @@ class SmallPlaces:
             entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)
             out.append((tuple(name.split(" ")), tuple(entries), "".join(sorted(set(flags)))))
         out.sort(key=lambda c: len(c[0]), reverse=True)
-        return out
+        return tuple(out)
 
 
 class GazetteerError(RuntimeError):
@@ -158,6 +154,9 @@ class GazEntry:
 
 # (text, entry index, lang "de"|"en"|"*", flags, tokens_de, tokens_en) - see build_gazetteer
 GazName = tuple[str, int, str, str, str, str]
+# a name of the evidence tier: (tokens, entries best first, flags)
+SmallName = tuple[tuple[str, ...], tuple[GazEntry, ...], str]
+NO_NAMES: tuple[SmallName, ...] = ()
 
 
 @dataclass(frozen=True)
