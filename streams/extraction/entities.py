@@ -52,6 +52,7 @@ from streams.extraction.gazetteer import (
     Gazetteer,
     SmallName,
     load_frequent_words,
+    small_entries,
 )
 from streams.extraction.place_names import (
     GEO_PREFIXES,
@@ -530,9 +531,9 @@ class EntityMatcher:
                 if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
                     return (i, e, cands), None
                 if self.small is not None:
-                    for names, entries, flags in self.small.lookup(variant[0]):
+                    for names, records, flags in self.small.lookup(variant[0]):
                         if names == variant:
-                            return None, (i, e, entries, flags + "S")
+                            return None, (i, e, small_entries(records), flags + "S")
         name_end = i + width + 1
         if self.lang == "de":
             # "St. Galler Rat", "der gebürtige St. Pöltner": the adjective or person noun of a place
@@ -540,7 +541,8 @@ class EntityMatcher:
                 for variant in saint_variants((*words[i : i + width], base)):
                     place = next((c[0] for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES), None)
                     if place is None and self.small is not None:
-                        place = next((es[0] for ns, es, _f in self.small.lookup(variant[0]) if ns == variant), None)
+                        place = next((small_entries(rs)[0] for ns, rs, _f in self.small.lookup(variant[0])
+                                      if ns == variant), None)
                     if place is not None:
                         adj = GazEntry(place.id, place.name, "NORP", "demonym", place.country, 0)
                         return (i, name_end, ((adj, ""),)), None
@@ -592,7 +594,8 @@ class EntityMatcher:
         _prefix, name = found
         base = next((c[0] for c in self.table.get((name,), ()) if c[0].type in PLACE_TYPES and not c[1]), None)
         if base is None and self.small is not None and self._weak_preposition(words, i, sentence_starts):
-            base = next((es[0] for ns, es, fl in self.small.lookup(name) if ns == (name,) and not fl), None)
+            base = next((small_entries(rs)[0] for ns, rs, fl in self.small.lookup(name) if ns == (name,) and not fl),
+                        None)
         if base is None:
             return None
         entry = GazEntry(f"candidate:{words[i].lower()}", words[i], "LOC", "area", base.country, 0)
@@ -740,10 +743,10 @@ class EntityMatcher:
         words: Sequence[str], i: int, small_names: Sequence[SmallName]
     ) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
         """The longest name of the evidence tier starting at token i (not yet accepted)."""
-        for names, entries, flags in small_names:
+        for names, records, flags in small_names:
             end = i + len(names)
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
-                return (i, end, entries, flags)
+                return (i, end, small_entries(records), flags)
         return None
 
     def _place_noun_before(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> str | None:

@@ -94,7 +94,8 @@ class SmallPlaces:
         return bool(f[p >> 3] >> (p & 7) & 1 and f[q >> 3] >> (q & 7) & 1)
 
     def lookup(self, word: str) -> tuple[SmallName, ...]:
-        """Names starting with ``word``: (tokens, entries best first, flags), longest name first.
+        """Names starting with ``word``: (tokens, records, flags), longest name first; the entries
+        of a name are ``small_entries(records)``.
 
         A word that the filter rules out is answered without its bucket. Otherwise the word's
         bucket (~28 names) is decompressed and only the word's own lines are parsed into entries,
@@ -121,19 +122,13 @@ class SmallPlaces:
 
     @staticmethod
     def _parse(lines: list[str]) -> tuple[SmallName, ...]:
+        """The names of the lines, longest first; their entries stay unparsed (``small_entries``),
+        so the result holds only strings, which the cyclic garbage collector leaves alone."""
         out: list[SmallName] = []
         for line in lines:
             name, recs = line.split("\t")
-            entries = []
-            flags = ""
-            for rec in recs.split(RECORD_SEP):
-                id_, display, country, pop, kind, fl = rec.split(FIELD_SEP)
-                entries.append(GazEntry(id_, display, "NORP" if kind == "demonym" else "GPE", kind, country or None,
-                                        int(pop)))
-                flags += fl
-            # best first: towns by population, then regions (which have no population)
-            entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)
-            out.append((tuple(name.split(" ")), tuple(entries), "".join(sorted(set(flags)))))
+            flags = "".join(sorted(set("".join(rec.rpartition(FIELD_SEP)[2] for rec in recs.split(RECORD_SEP)))))
+            out.append((tuple(name.split(" ")), recs, flags))
         out.sort(key=lambda c: len(c[0]), reverse=True)
         return tuple(out)
 
@@ -154,9 +149,22 @@ class GazEntry:
 
 # (text, entry index, lang "de"|"en"|"*", flags, tokens_de, tokens_en) - see build_gazetteer
 GazName = tuple[str, int, str, str, str, str]
-# a name of the evidence tier: (tokens, entries best first, flags)
-SmallName = tuple[tuple[str, ...], tuple[GazEntry, ...], str]
+# a name of the evidence tier: (tokens, records, flags); ``small_entries(records)`` gives its
+# entries (parsed only for a name that is matched: "San" starts 4,700 names)
+SmallName = tuple[tuple[str, ...], str, str]
 NO_NAMES: tuple[SmallName, ...] = ()
+
+
+@functools.lru_cache(maxsize=65_536)
+def small_entries(records: str) -> tuple[GazEntry, ...]:
+    """The entries of a name of the evidence tier from its records (``SmallName[1]``), best first:
+    towns by population, then regions (which have no population)."""
+    entries = []
+    for rec in records.split(RECORD_SEP):
+        id_, display, country, pop, kind, _fl = rec.split(FIELD_SEP)
+        entries.append(GazEntry(id_, display, "NORP" if kind == "demonym" else "GPE", kind, country or None, int(pop)))
+    entries.sort(key=lambda e: (e.kind == "city", e.population), reverse=True)
+    return tuple(entries)
 
 
 @dataclass(frozen=True)
