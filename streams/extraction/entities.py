@@ -45,7 +45,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, load_frequent_words
+from streams.extraction.gazetteer import (
+    NO_NAMES,
+    TOKEN_SEP,
+    GazEntry,
+    Gazetteer,
+    SmallName,
+    load_frequent_words,
+    small_entries,
+)
 from streams.extraction.place_names import (
     GEO_PREFIXES,
     LANDMARK_CONTEXT_DE,
@@ -226,6 +234,10 @@ PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "pro
                        "ortsteil", "grenzort", "kurort")
 DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
+# what can start at a word (``EntityMatcher._start_class``): nothing, anything, or (a shape >= 0)
+# only a name the gazetteer lacks
+INERT = -2
+ANY_START = -1
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
 
@@ -266,8 +278,8 @@ class EntityMatcher:
         self.small = gazetteer.small
         self._gazetteer_path = gazetteer.path
         self._frequent_words: frozenset[str] | None = None
-        self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
-        self._inert_cache: dict[str, bool] = {}
+        self._info_cache: dict[str, tuple[tuple[SmallName, ...], bool, int]] = {}
+        self._start_cache: dict[str, int] = {}
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -354,8 +366,17 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
-            if self._inert(w):
+            start_class = self._start_cache.get(w)
+            if start_class is None:
+                start_class = self._start_class(w)
+            if start_class == INERT:
                 continue  # no rule below can start an entity at this word, whatever its neighbours
+            if start_class >= 0:  # only the rules for names the gazetteer lacks (its shape)
+                cand = self._name_candidate(words, i, sentence_starts, start_class, pending, place_ends)
+                if cand is not None:
+                    pending.append((i, cand, (), ""))
+                    next_free = cand
+                continue
             # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
             if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
                 found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
@@ -426,11 +447,7 @@ class EntityMatcher:
                     pending.append(found)
                     next_free = found[1]
                     continue
-            cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
-            if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
-                any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
-            ):
-                cand = self._listed_name(words, i, sentence_starts)
+            cand = self._name_candidate(words, i, sentence_starts, shape, pending, place_ends) if name_like else None
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -514,9 +531,9 @@ class EntityMatcher:
                 if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
                     return (i, e, cands), None
                 if self.small is not None:
-                    for names, entries, flags in self.small.lookup(variant[0]):
+                    for names, records, flags in self.small.lookup(variant[0]):
                         if names == variant:
-                            return None, (i, e, entries, flags + "S")
+                            return None, (i, e, small_entries(records), flags + "S")
         name_end = i + width + 1
         if self.lang == "de":
             # "St. Galler Rat", "der gebürtige St. Pöltner": the adjective or person noun of a place
@@ -524,7 +541,8 @@ class EntityMatcher:
                 for variant in saint_variants((*words[i : i + width], base)):
                     place = next((c[0] for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES), None)
                     if place is None and self.small is not None:
-                        place = next((es[0] for ns, es, _f in self.small.lookup(variant[0]) if ns == variant), None)
+                        place = next((small_entries(rs)[0] for ns, rs, _f in self.small.lookup(variant[0])
+                                      if ns == variant), None)
                     if place is not None:
                         adj = GazEntry(place.id, place.name, "NORP", "demonym", place.country, 0)
                         return (i, name_end, ((adj, ""),)), None
@@ -576,7 +594,8 @@ class EntityMatcher:
         _prefix, name = found
         base = next((c[0] for c in self.table.get((name,), ()) if c[0].type in PLACE_TYPES and not c[1]), None)
         if base is None and self.small is not None and self._weak_preposition(words, i, sentence_starts):
-            base = next((es[0] for ns, es, fl in self.small.lookup(name) if ns == (name,) and not fl), None)
+            base = next((small_entries(rs)[0] for ns, rs, fl in self.small.lookup(name) if ns == (name,) and not fl),
+                        None)
         if base is None:
             return None
         entry = GazEntry(f"candidate:{words[i].lower()}", words[i], "LOC", "area", base.country, 0)
@@ -652,38 +671,52 @@ class EntityMatcher:
             self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
         return w in self._frequent_words
 
-    def _inert(self, w: str) -> bool:
-        """True when none of the rules after the feature and street checks of ``match`` can start
-        an entity at word ``w``, in any context: each needs something of the word itself (a name of
-        the main table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass
-        prefix, capitals, a name of the evidence tier, or a name-like shape). Cached per word; most
-        capitalised German nouns are inert, and the per-token checks cost more than this."""
-        inert = self._inert_cache.get(w)
-        if inert is None:
-            small_names, name_like, _shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
-            inert = not (
-                w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
-                or (self.lang == "de" and w in ROAD_WORDS_DE)
-                or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
-                or part_of_place(w) is not None
-                or (w.isupper() and w.isalpha() and len(w) >= 3)
-                or small_names or name_like
-            )
-            if len(self._inert_cache) > INFO_CACHE_LIMIT:
-                self._inert_cache.clear()
-            self._inert_cache[w] = inert
-        return inert
+    def _start_class(self, w: str) -> int:
+        """What the rules after the feature and street checks of ``match`` can start at word ``w``,
+        in any context (``match`` reads the per-word cache first): INERT, nothing; the word's shape
+        (``_word_info``, >= 0), only a name the gazetteer lacks (``_name_candidate``); ANY_START,
+        anything. The other rules each need something of the word itself (a name of the main
+        table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass prefix,
+        capitals, a name of the evidence tier); most capitalised words of an article have none of
+        these, and the per-token checks of each cost more than this."""
+        small_names, name_like, shape = self._word_info(w) if w[:1].isupper() else (NO_NAMES, False, 0)
+        if (
+            w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
+            or (self.lang == "de" and w in ROAD_WORDS_DE)
+            or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
+            or part_of_place(w) is not None
+            or (w.isupper() and w.isalpha() and len(w) >= 3)
+            or small_names
+        ):
+            start_class = ANY_START
+        else:
+            start_class = shape if name_like else INERT
+        if len(self._start_cache) > INFO_CACHE_LIMIT:
+            self._start_cache.clear()
+        self._start_cache[w] = start_class
+        return start_class
+
+    def _name_candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int,
+                        pending: list[tuple[int, int, tuple[GazEntry, ...], str]], place_ends: set[int]) -> int | None:
+        """Rules 11, 18, 20 and 22 at a name-like word: a place the gazetteer lacks, from its
+        context (``_candidate``) or after a listed place (``_listed_name``). The end token or None."""
+        cand = self._candidate(words, i, sentence_starts, shape)
+        if cand is None and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
+            any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
+        ):
+            cand = self._listed_name(words, i, sentence_starts)
+        return cand
 
     def _word_like(self, w: str) -> bool:
         """Known to the lemma table or the stop words, or a frequent word."""
         return self._known_word(w) or self._frequent(w)
 
-    def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
+    def _word_info(self, w: str) -> tuple[tuple[SmallName, ...], bool, int]:
         """What a capitalised word may start, cached per word: names of the evidence tier, whether
         it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
         info = self._info_cache.get(w)
         if info is None:
-            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else []
+            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else NO_NAMES
             name_like = self._name_like(w)
             shape = 0
             if name_like and self.lang == "de":
@@ -707,13 +740,13 @@ class EntityMatcher:
 
     @staticmethod
     def _small(
-        words: Sequence[str], i: int, small_names: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]
+        words: Sequence[str], i: int, small_names: Sequence[SmallName]
     ) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
         """The longest name of the evidence tier starting at token i (not yet accepted)."""
-        for names, entries, flags in small_names:
+        for names, records, flags in small_names:
             end = i + len(names)
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
-                return (i, end, entries, flags)
+                return (i, end, small_entries(records), flags)
         return None
 
     def _place_noun_before(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> str | None:

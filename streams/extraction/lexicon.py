@@ -44,6 +44,7 @@ GERMAN_ENDINGS = ("ern", "en", "er", "es", "e", "n", "s")
 MIN_HEAD_PREFIX = 2  # a compound needs at least this many letters before the head
 GAP_MAX = 12
 CACHE_LIMIT = 200_000
+NO_CONCEPTS: frozenset[str] = frozenset()
 
 
 class LexiconError(ValueError):
@@ -226,7 +227,9 @@ class ConceptMatcher:
                     got = self.prefixes.get(form[:k])
                     if got:
                         found |= got
-        result = frozenset(found)
+        # most words have none: one shared empty set instead of one per word (each is an object
+        # the cyclic garbage collector would traverse again and again in a long-running worker)
+        result = frozenset(found) if found else NO_CONCEPTS
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = result
