@@ -380,7 +380,9 @@ class CountFinder:
             if doc.norp[k] and k in doc.norp_span_end:
                 end = doc.norp_span_end[k]
                 if self._norp_is_noun(doc, k, end):
-                    return adjective_category or "people", k, end
+                    # "12 Iraqis" count people; "2.500 US-Marines" (a state's forces) count soldiers
+                    own = self._category(doc.concepts[k]) if end == k + 1 else None
+                    return adjective_category or own or "people", k, end
                 k = end
                 continue
             cat = self._category(doc.concepts[k])

@@ -430,7 +430,8 @@ class FrameBuilder:
         end = t_hi if t_hi is not None else t_lo + 1
         if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead", "shot")):
             nxt = sent.low[end] if end < len(sent.low) else ""
-            return nxt in AFTER_PARTICIPLE or not nxt.isalpha()
+            # a number after it is its object, as a number word is ("gunmen killed 23 villagers")
+            return nxt in AFTER_PARTICIPLE or not (nxt.isalpha() or nxt[:1].isdigit())
         return False
 
     def _theme(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int, t_lo: int,
@@ -618,8 +619,11 @@ class FrameBuilder:
             return True  # "marines die", "Menschen starben"
         noun_trigger = ctx.sent.tokens[t_lo].text[:1].isupper() and self.lang == "de"
         verbal = t_lo > 0 and bool(ctx.sent.hits("cause:violence", t_lo - 1, t_lo))  # "shot dead"
-        if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
-                                                   "wounded", "injured")):
+        # "the wounded", "five injured" name the harmed; "a civilian was wounded when troops ..." is
+        # a passive, whose harmed stand before it
+        adjectival = tok in ("dead", "deaths", "death", "casualties", "victims", "toll") or (
+            tok in ("wounded", "injured") and not passive)
+        if not verbal and (noun_trigger or adjectival):
             return True
         if self.lang == "de" and german_participle(tok):
             # verb-final: subject and object both stand before the participle ("Soldaten haben
