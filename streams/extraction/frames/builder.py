@@ -49,6 +49,7 @@ from streams.extraction.frames.cues import (
     MAX_FRAMES_PER_SENTENCE,
     MODAL_ORDER,
     NON_PLACE_KINDS,
+    NOT_ATTRIBUTIVE_EN,
     PLACE_PREPS,
     PLACE_TYPES,
     SPORT_CONCEPTS_PER_ARTICLE,
@@ -750,7 +751,7 @@ class FrameBuilder:
         speech_spans = [i for i, _ in sent.hits("speech", 0, len(sent.tokens))]
 
         def ok(e: Entity) -> bool:
-            if e.type not in PLACE_TYPES or e.kind in NON_PLACE_KINDS or e is actor:
+            if e.type not in PLACE_TYPES or e.kind in NON_PLACE_KINDS or e is actor or self._attributive(sent, e):
                 return False
             i = e.token_start - sent.first
             # "said in Kyiv", "told reporters in Ankara": where someone spoke
@@ -786,6 +787,19 @@ class FrameBuilder:
                 if lead_country is not None:
                     return lead_country, "lead"
         return None, None
+
+    def _attributive(self, sent: ClauseSentence, e: Entity) -> bool:
+        """English: a country's name between a determiner or "of" and a noun names whose it is, not
+        where ("in a series of US air strikes", "the US embassy"); right after a place preposition
+        it is a place ("to Ukraine next month", "in Iraq today")."""
+        if self.lang != "en" or e.kind != "country":
+            return False
+        i, j = e.token_start - sent.first, e.token_end - sent.first
+        if j >= len(sent.tokens) or i == 0 or sent.low[i - 1] in self.place_preps:
+            return False
+        nxt = sent.tokens[j].text
+        return (nxt.isalpha() and nxt.islower() and not nxt.endswith("ed") and nxt not in FUNCTION_WORDS_EN
+                and nxt not in AFTER_PARTICIPLE and nxt not in self.place_preps and nxt not in NOT_ATTRIBUTIVE_EN)
 
     def _after_prep(self, sent: ClauseSentence, i: int) -> bool:
         """A place preposition up to four words before token ``i`` with no comma or verb-like word

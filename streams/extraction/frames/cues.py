@@ -63,6 +63,10 @@ AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "aft
 FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
                                 "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
                                 "would", "said", "say", "says", "near", "across", "over", "but", "than"})
+# words after a country's name that leave it a place ("in Iraq since", "in Syria could")
+NOT_ATTRIBUTIVE_EN = frozenset({"since", "could", "can", "may", "might", "must", "should", "did", "does", "do",
+                                 "be", "been", "being", "until", "till", "yet", "so", "because", "if", "where",
+                                 "while", "when", "after", "before", "under", "amid", "against", "every", "each"})
 PLACE_PREPS = {
     "de": frozenset({"in", "im", "ins", "nach", "bei", "beim", "nahe", "an", "am", "auf", "vor", "über", "gen"}),
     "en": frozenset({"in", "into", "to", "at", "near", "inside", "toward", "towards", "over", "on", "outside",
