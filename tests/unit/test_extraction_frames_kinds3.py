@@ -101,3 +101,51 @@ def test_a_state_before_the_hyphen_of_another_word_is_no_demonym() -> None:
 def test_going_home_is_a_withdrawal_not_a_deployment(text: str, lang: str) -> None:
     assert not [f for f in frames(text, lang, "deployment") if f.polarity == "affirmed"]
     assert frames(text, lang, "withdrawal")
+
+
+# ---------------------------------------------------------------- who acts, and who only says so
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    # the source of the report is no actor; the German subject stands first, the participle last
+    ("Belarus hat nach Angaben der litauischen Regierung weitere 4.000 Soldaten nach Polen verlegt.", "BY"),
+    ("Laut ungarischen Medien hat Serbien Panzer in den Kosovo geschickt.", "RS"),
+    ("Die Türkei hat am Montag nach Informationen aus Bagdad weitere Kampfjets in den Irak verlegt.", "TR"),
+])
+def test_the_source_of_a_report_is_not_the_actor(text: str, actor: str) -> None:
+    f = frames(text, "de", "deployment")[0]
+    assert f.actor is not None and f.actor.country == actor, (f.actor, f.cues)
+
+
+def test_according_to_names_a_source_in_english_too() -> None:
+    text = "According to Iraqi officials, Iranian troops moved into the border town of Mandali."
+    f = frames(text, "en", "deployment")[0]
+    assert f.actor is not None and f.actor.country == "IR"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Aserbaidschan hat weitere Truppen an die Grenze zu Armenien verlegt.", "de"),
+    ("Egypt sent more troops to its border with Gaza on Sunday.", "en"),
+])
+def test_the_state_whose_border_it_is_is_neither_actor_nor_destination(text: str, lang: str) -> None:
+    for f in frames(text, lang, "deployment"):
+        assert f.location is None or f.location.country == (f.actor.country if f.actor else None) or \
+            f.location_source != "clause", (f.actor, f.location)
+        assert f.actor is None or f.actor.country not in ("AM", "PS")
+
+
+# ---------------------------------------------------------------- background in German word order
+
+
+@pytest.mark.parametrize("text", [
+    "Im vergangenen Jahr waren bei ähnlichen Anschlägen Dutzende Menschen ums Leben gekommen.",
+    "Der Angriff hatte damals elf Menschen das Leben gekostet.",
+])
+def test_a_german_past_perfect_around_a_phrase_trigger_is_background(text: str) -> None:
+    harm = frames(text, "de", "harm")
+    assert harm and all(f.time == "background" for f in harm), [(f.trigger, f.time, f.cues) for f in harm]
+
+
+def test_a_german_perfect_around_a_phrase_trigger_is_current() -> None:
+    harm = frames("Am Montag sind bei einem Anschlag in Kabul zwölf Menschen ums Leben gekommen.", "de", "harm")
+    assert harm and all(f.time == "current" for f in harm)
