@@ -149,3 +149,36 @@ def test_a_german_past_perfect_around_a_phrase_trigger_is_background(text: str) 
 def test_a_german_perfect_around_a_phrase_trigger_is_current() -> None:
     harm = frames("Am Montag sind bei einem Anschlag in Kabul zwölf Menschen ums Leben gekommen.", "de", "harm")
     assert harm and all(f.time == "current" for f in harm)
+
+
+# ---------------------------------------------------------------- sponsors, named forces, hyphens
+
+
+def test_a_sponsor_before_a_hyphen_is_not_the_actor() -> None:
+    f = frames("Sudanese-backed militias advanced on the town of Abeche.", "en", "deployment")[0]
+    assert f.actor is None or f.actor.country != "SD", f.actor
+
+
+@pytest.mark.parametrize(("text", "lang", "actor", "place"), [
+    # a hyphenated term of the lexicon matches the tokens the English tokenizer makes of it
+    ("Analysts reported a Russian military build-up at an airfield in Abkhazia.", "en", "RU", "GE"),
+    # the forces by name, with the trigger right after them
+    ("Die Bundeswehr verlegt Kampfjets nach Rumänien.", "de", "DE", "RO"),
+])
+def test_forces_named_as_an_army_move_themselves(text: str, lang: str, actor: str, place: str) -> None:
+    f = frames(text, lang, "deployment")[0]
+    assert f.theme_kind in ("troops", "equipment"), (f.theme_kind, f.cues)
+    assert f.actor is not None and f.actor.country == actor
+    assert f.location is not None and f.location.country == place
+
+
+def test_an_army_named_far_from_the_trigger_is_not_what_moves() -> None:
+    text = "A former U.S. Army cook who deserted in 1965 left his clinic in Osaka for a base near Seoul on Sunday."
+    assert all(f.theme_kind is None for f in frames(text, "en", "deployment"))
+
+
+def test_a_fighters_word_before_a_noun_is_not_what_a_toll_counts() -> None:
+    text = "The death toll from the militant assault on a hotel in Bamako rose to 27, most of them guests."
+    f = frames(text, "en", "harm")[0]
+    assert f.theme_kind not in ("fighters",), (f.theme_kind, f.cues)
+    assert [k.value for k in f.counts] == [27]

@@ -54,6 +54,7 @@ from streams.extraction.frames.cues import (
     NOT_ATTRIBUTIVE_EN,
     PLACE_PREPS,
     PLACE_TYPES,
+    SPONSOR_WORDS,
     SPORT_CONCEPTS_PER_ARTICLE,
     TRIGGERS,
     cues_for,
@@ -265,6 +266,11 @@ class FrameBuilder:
         if kind == "deployment" and actor is not None and location is not None and actor.country == location.country:
             # "US and Iraqi troops stormed ... in Mosul": of the forces named together, the foreign one
             actor = self._coordinated_actor(ctx, actor, location) or actor
+        if kind == "deployment" and theme_kind is None and actor is not None and actor.kind == "armed_forces" \
+                and lo <= actor.token_start - sent.first and 0 <= t_lo - (actor.token_end - sent.first) <= 2:
+            # "a growing Russian military build-up", "die Bundeswehr verlegt", "the army has moved": the
+            # forces by name move when the trigger follows them (not "Army deserter ... left")
+            theme_kind, theme_kinds, theme_text = "troops", ("troops",), actor.text
         counts = self._counts(ctx, kind, lo, hi)
         cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
         first, last = sent.first + lo, sent.first + hi - 1
@@ -675,6 +681,9 @@ class FrameBuilder:
                 continue  # "nach Angaben der ukrainischen Regierung": who says so, not who acts
             if self._border_of(sent, i):
                 continue  # "an die Grenze zur Ukraine", "the border with Iraq": whose border, not who
+            j = e.token_end - sent.first
+            if j + 1 < len(sent.low) and sent.low[j] == "-" and sent.low[j + 1] in SPONSOR_WORDS:
+                continue  # "Chadian-backed rebels": who backs them, not who moves
             if kind == "deployment" and any(0 <= e.token_start - end <= 4 for end in harmed_after):
                 continue  # "has killed more than 100 Palestinians since tanks rolled in": the harmed act not
             if e.country is None:

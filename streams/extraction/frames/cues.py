@@ -63,6 +63,9 @@ AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "aft
 FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
                                 "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
                                 "would", "said", "say", "says", "near", "across", "over", "but", "than"})
+# "Chadian-backed rebels", "Iranian-funded militias": a sponsor, not the forces' own state
+SPONSOR_WORDS = frozenset({"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned",
+                           "financed", "equipped", "inspired"})
 # "an die Grenze zur Ukraine", "the border with Iraq": the state whose border it is
 BORDER_NOUNS = frozenset({"grenze", "grenzen", "border", "borders", "frontier"})
 BORDER_LINKS = frozenset({"zu", "zur", "zum", "with"})
