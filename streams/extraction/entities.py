@@ -198,6 +198,12 @@ PERSON_TITLES_DE = _words(
     "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter Politiker "
     "Politikerin Chef Chefin Sprecher Sprecherin Vorsitzende Vorsitzender Bürgermeister Bürgermeisterin"
 )
+# armed forces after a state's name and a hyphen: "US-Soldaten", "Russland-Truppen" (rule 9b)
+STATE_FORCE_HEADS_DE = _words(
+    "soldaten soldat soldatinnen truppen truppe streitkräfte armee militär militärs marine marines luftwaffe "
+    "kampfjets kampfflugzeuge kriegsschiffe spezialkräfte elitesoldaten bodentruppen kampftruppen "
+    "militärberater militärausbilder ausbilder kontingent einheiten panzer fallschirmjäger blauhelme"
+)
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
@@ -419,7 +425,7 @@ class EntityMatcher:
                     place_ends.add(i + 2)
                     next_free = i + 2
                     continue
-                compound = self._demonym_compound(w)
+                compound = self._demonym_compound(w) or self._state_force_compound(w)
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
@@ -1036,6 +1042,21 @@ class EntityMatcher:
             elif self.lang != "de" or not compass_adjective(part):
                 return None
         return found
+
+    def _state_force_compound(self, word: str) -> Candidate | None:
+        """Rule 9b (German): "US-Soldaten", "Russland-Truppen", "USA-Kampfjets": a state's name
+        before a hyphen and armed forces after it name the forces' state, as "amerikanische
+        Soldaten" does; the token is a demonym of that country. Other heads ("US-Präsident",
+        "Russland-Gipfel") stay as they are."""
+        if self.lang != "de" or word.count("-") != 1:
+            return None
+        prefix, head = word.split("-")
+        if not prefix or head.lower() not in STATE_FORCE_HEADS_DE:
+            return None
+        state = next((c[0] for c in self.table.get((prefix,), ()) if c[0].kind == "country"), None)
+        if state is None:
+            return None
+        return GazEntry(state.id, state.name, "NORP", "demonym", state.country, 0), ""
 
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:

@@ -185,6 +185,11 @@ class ConceptMatcher:
                         self.prefixes.setdefault(w[:-1], set()).add(c.id)
                     else:
                         self.words.setdefault(w, set()).add(c.id)
+                        parts = w.split("-")
+                        if len(parts) > 1 and all(parts):
+                            # the English tokenizer splits "build-up" into "build - up"
+                            seq = tuple(x for part in parts for x in (part, "-"))[:-1]
+                            self.phrases.setdefault(seq[0], []).append((seq, False, c.id))
                 else:
                     gap = "..." in words
                     seq = tuple(x for x in words if x != "...")
