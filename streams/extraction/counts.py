@@ -681,6 +681,7 @@ class _DocIndex:
             return False
         nxt = texts[k + 1]
         return (nxt.isalpha() and nxt.islower() and not finder._is_verb_like(nxt) and nxt not in finder.stop
+                and not finder.may_start(nxt)  # "kill nine": a number word, not a noun
                 and not self.doc.concepts[k + 1] & finder.categories.keys())
 
     def anaphora_between(self, lo: int, i: int) -> bool:
