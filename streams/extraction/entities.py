@@ -268,6 +268,8 @@ class EntityMatcher:
         self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
         self._inert_cache: dict[str, bool] = {}
+        self._derived_cache: dict[str, GazEntry | None] = {}  # -isch adjectives
+        self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -324,7 +326,9 @@ class EntityMatcher:
         next_free = 0
         place_ends: set[int] = set()  # token ends of accepted main-table places (rule 20)
         parts: list[EntityHit] = []  # rule 21: "Oberperu"
-        for i in [k for k, w in enumerate(words) if w in lengths or "-" in w or w[:1].isupper()]:
+        derive = self.lang == "de"
+        for i in [k for k, w in enumerate(words)
+                  if w in lengths or "-" in w or w[:1].isupper() or (derive and w.endswith(ISCH_ENDINGS))]:
             if i < next_free:
                 continue
             w = words[i]
@@ -402,6 +406,13 @@ class EntityMatcher:
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
+            if derive and lens is None and w.endswith(ISCH_ENDINGS) and (w[:1].islower() or sentence_starts[i]):
+                derived = self._isch_adjective(w)
+                if derived is not None:
+                    spans.append((i, i + 1, ((derived, ""),)))  # "sibirischen", "kaukasische"
+                    continue
+                if w[:1].islower():
+                    continue
             if not w[:1].isupper():
                 continue
             if self.lang == "de" and lens is None:
@@ -425,6 +436,11 @@ class EntityMatcher:
                 if found is not None:
                     pending.append(found)
                     next_free = found[1]
+                    continue
+            if derive and name_like and w.endswith("er"):
+                derived = self._er_adjective(words, i, sentence_starts)
+                if derived is not None:
+                    spans.append((i, i + 1, ((derived, ""),)))  # "Madrider Regierung", "Bachmuter Front"
                     continue
             cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
             if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
@@ -470,6 +486,14 @@ class EntityMatcher:
                         chosen = best
             if chosen.type in PLACE_TYPES and end == start + 1 and is_non_place(words[start]):
                 continue
+            if chosen.kind == "armed_forces" and self.lang == "de" and end - start == 2:
+                adjective = self._forces_adjective(words[start], chosen.country)
+                if adjective is not None:
+                    # "die israelische Armee": the country's adjective stays NORP, the noun names
+                    # the forces (German names the adjective and the army as two things)
+                    hits.append(EntityHit(start, start + 1, adjective))
+                    hits.append(EntityHit(start + 1, end, chosen))
+                    continue
             hits.append(EntityHit(start, end, chosen))
         place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
         place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
@@ -668,6 +692,7 @@ class EntityMatcher:
                 or part_of_place(w) is not None
                 or (w.isupper() and w.isalpha() and len(w) >= 3)
                 or small_names or name_like
+                or (self.lang == "de" and w.endswith(ISCH_ENDINGS))
             )
             if len(self._inert_cache) > INFO_CACHE_LIMIT:
                 self._inert_cache.clear()
@@ -988,10 +1013,94 @@ class EntityMatcher:
         chosen = max(pool, key=lambda e: (doc_counts.get(e.country or "", 0), e.population)) if named else pool[0]
         return EntityHit(start, end, chosen)
 
+    def _derived_place(self, stem: str, suffixes: tuple[str, ...], er: bool) -> GazEntry | None:
+        """The place a German adjective's stem is derived from: the stem with one of ``suffixes``
+        is a place of the main table that is no word or name (a region, area, island, sea,
+        mountain, historical region or continent; a city of the German-speaking countries of
+        100,000 or more for -isch, "kölnisch", "bremisch"; any city of the main table for -er,
+        ``er``), as a NORP entry of that place. Cities abroad take -er, not -isch ("kindisch" is
+        no adjective of Kindu). The evidence tier is left out: its towns' adjectives are surnames
+        as often ("Mayrhofer", "Steininger")."""
+        bases = [stem]
+        plain = stem.translate(_UMLAUTS)
+        if plain != stem and not er:
+            bases.append(plain)  # "pfälzisch" -> Pfalz
+        for base in bases:
+            for suffix in suffixes:
+                for c, flags in self.table.get((base + suffix,), ()):
+                    if flags or c.type not in PLACE_TYPES:
+                        continue
+                    if (c.kind in DERIVABLE_KINDS and (suffix != "a" or c.kind in ("island", "area"))) or (
+                        c.kind == "city" and (er or (c.population >= SMALL_CITY and c.country in HOME_COUNTRIES["de"]))
+                    ):
+                        return GazEntry(c.id, c.name, "NORP", "demonym", c.country, 0)
+        return None
+
+    def _isch_adjective(self, w: str) -> GazEntry | None:
+        """German adjectives in -isch of places the gazetteer has no adjective for, by the rules of
+        German derivation (``demonyms.py`` applies them to countries): "sibirischen" (Sibirien),
+        "kaukasische" (Kaukasus), "karibischen" (Karibik), "andalusisches" (Andalusien),
+        "balkanische" (Balkan), "hamburgischen" (Hamburg). Cached per word."""
+        if w in self._derived_cache:
+            return self._derived_cache[w]
+        low = w.lower()
+        stem = low[: low.rindex("isch")]
+        found = None
+        for prefix in ATTITUDE_PREFIXES_DE:
+            if low.startswith(prefix) and len(low) - len(prefix) >= 6:
+                # "prorussischen", "antiamerikanische": the demonym after the prefix
+                found = next((c for c, _f in self.table.get((low[len(prefix):],), ()) if c.type == "NORP"), None)
+                if found is not None:
+                    break
+        if found is None and len(stem) >= 4 and stem.isalpha():
+            found = self._derived_place(stem[:1].upper() + stem[1:], ISCH_BASE_SUFFIXES, er=False)
+        if len(self._derived_cache) > INFO_CACHE_LIMIT:
+            self._derived_cache.clear()
+        self._derived_cache[w] = found
+        return found
+
+    def _er_adjective(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> GazEntry | None:
+        """German place adjectives in -er of any place the gazetteer knows, before a noun
+        ("die Madrider Regierung", "an der Bachmuter Front", "der Schalker Rückstand"): the word
+        less -er (-r after -e, -er for -en and -el: Bremer, Dresdner, Basler) is a place, and the
+        word itself is no word of the lexicons nor a given name. Not a surname (after a given name
+        or a title) nor part of an organisation's name ("Madrider Zeitung")."""
+        w = words[i]
+        end = i + 1
+        nxt = words[end] if end < len(words) and not sentence_starts[end] else ""
+        if not (nxt[:1].isupper() and nxt.replace("-", "").isalpha()) or nxt in NAME_CONTINUATIONS \
+                or nxt in NORP_NAME_NOUNS_DE or nxt.lower() in self._stop_words or len(w) < 6:
+            return None
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE:
+            return None
+        if w in self._er_cache:
+            return self._er_cache[w]
+        found = None
+        if w not in self.given_names and not self._known_word(w):
+            found = (
+                self._derived_place(w[:-2], ("", "e"), er=True)  # Madrid, Schalke
+                or self._derived_place(w[:-2], ("en",), er=True)  # Bremen
+                or self._derived_place(w[:-3], ("en", "el"), er=True)  # Dresden, Basel
+            )
+        if len(self._er_cache) > INFO_CACHE_LIMIT:
+            self._er_cache.clear()
+        self._er_cache[w] = found
+        return found
+
+    def _forces_adjective(self, word: str, country: str | None) -> GazEntry | None:
+        """The demonym entry of the adjective that opens a German armed-forces name ("israelische"
+        in "israelische Armee"), or None ("Rote Armee")."""
+        for c, _flags in self.table.get((word,), ()):
+            if c.type == "NORP" and c.kind == "demonym" and c.country == country:
+                return c
+        return None
+
     def _demonym_compound(self, word: str) -> Candidate | None:
         """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last
         demonym's; compass adjectives may stand among them ("europäisch-westlichen",
-        "west-europäische")."""
+        "west-europäische"), and in German the prefixes of attitude and of the United States
+        ("pro-russischen", "anti-israelische", "US-amerikanische")."""
         parts = word.split("-")
         if len(parts) < 2 or not all(parts):
             return None
@@ -1000,7 +1109,7 @@ class EntityMatcher:
             cands = self.table.get((part.lower(),)) or (self.table.get((part,)) if k == len(parts) - 1 else None)
             if cands and cands[0][0].type == "NORP":
                 found = cands[0]
-            elif self.lang != "de" or not compass_adjective(part):
+            elif self.lang != "de" or not (compass_adjective(part) or (k < len(parts) - 1 and part in DEMONYM_PREFIXES_DE)):
                 return None
         return found
 
@@ -1019,7 +1128,7 @@ class EntityMatcher:
         town's adjective after a title: a surname), "Berliner Zeitung", "Hamburger Mieterverein"
         (part of an organisation's name) are no demonyms."""
         w = words[start]
-        if end == start + 1 and w[:1].isupper() and (w.endswith("isch") or w == "Deutsch"):
+        if end == start + 1 and w[:1].isupper() and w[1:2].islower() and (w.endswith("isch") or w == "Deutsch"):
             return True
         if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
             return True
@@ -1093,6 +1202,7 @@ class EntityMatcher:
             and start > 0
             and not sentence_starts[start]
             and words[start][:1].isupper()
+            and words[start][1:2].islower()  # not "US-amerikanische Soldaten": capitals of an abbreviation
             and end < len(words)
             and words[end][:1].isupper()
             and (words[start].lower(),) in self.table
@@ -1148,6 +1258,14 @@ class EntityMatcher:
         return True
 
 
+ISCH_ENDINGS = ("isch", "ische", "ischen", "ischer", "isches", "ischem")
+# what a German adjective in -isch drops of its place's name (Sibirien, Schweden, Ukraine, Kaukasus,
+# Karibik, Tschechoslowakei, Korea, Korsika, Balkan)
+ISCH_BASE_SUFFIXES = ("ien", "en", "e", "us", "ik", "ei", "a", "ika", "")
+ATTITUDE_PREFIXES_DE = ("pro", "anti")
+DEMONYM_PREFIXES_DE = frozenset({"pro", "Pro", "anti", "Anti", "US"})
+DERIVABLE_KINDS = frozenset({"region", "area", "island", "sea", "mountain", "historical", "desert", "continent"})
+_UMLAUTS = str.maketrans("äöü", "aou")
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
 
 

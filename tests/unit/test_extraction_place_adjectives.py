@@ -1,0 +1,113 @@
+"""German adjectives derived from place names (rules 24-26 of ``entities``): the adjective of an
+armed-forces name stays NORP, adjectives in -isch and -er of any place of the main table by the
+rules of German derivation, prefixes of attitude and "US-" on demonyms; and what is no such
+adjective. All sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.extraction.extractor import Extractor, default_extractor
+from streams.models import Article, Entity, Extraction
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return default_extractor()
+
+
+def run(ex: Extractor, text: str, lang: str = "de") -> Extraction:
+    return ex.extract_as([Article(id="t", text=text)], lang)[0]
+
+
+def norps(x: Extraction) -> dict[str, Entity]:
+    return {e.text: e for e in x.entities if e.type == "NORP"}
+
+
+# ------------------------------------------------------------------ 24. armed forces
+
+
+@pytest.mark.parametrize(
+    ("text", "adjective", "noun", "country"),
+    [
+        ("Am Morgen rückte die israelische Armee in das Viertel vor.", "israelische", "Armee", "IL"),
+        ("Nach Angaben der britischen Luftwaffe stürzte keine Maschine ab.", "britischen", "Luftwaffe", "GB"),
+        ("Die ukrainischen Streitkräfte meldeten zwei abgeschossene Drohnen.", "ukrainischen", "Streitkräfte", "UA"),
+        ("Russische Streitkräfte beschossen die Stadt erneut.", "Russische", "Streitkräfte", "RU"),
+    ],
+)
+def test_forces_adjective_stays_norp(ex: Extractor, text: str, adjective: str, noun: str, country: str) -> None:
+    x = run(ex, text)
+    by_text = {e.text: e for e in x.entities}
+    assert by_text[adjective].type == "NORP" and by_text[adjective].country == country
+    assert by_text[noun].kind == "armed_forces" and by_text[noun].id == f"armed_forces:{country}"
+
+
+def test_forces_name_without_adjective_is_one_org(ex: Extractor) -> None:
+    x = run(ex, "Die Rote Armee erreichte die Oder im Winter.")
+    assert [(e.text, e.kind) for e in x.entities if e.type == "ORG"] == [("Rote Armee", "armed_forces")]
+    assert not norps(x)
+
+
+def test_english_forces_unchanged(ex: Extractor) -> None:
+    x = run(ex, "The Israeli army said it had struck a depot.", "en")
+    assert any(e.text == "Israeli army" and e.kind == "armed_forces" for e in x.entities)
+
+
+# ------------------------------------------------------------------ 25. derived adjectives
+
+
+@pytest.mark.parametrize(
+    ("text", "adjective", "place_id"),
+    [
+        ("Die sibirische Kälte hielt wochenlang an.", "sibirische", "area:siberia"),
+        ("Mehrere kaukasischen Dörfer wurden evakuiert.", "kaukasischen", "area:caucasus"),
+        ("Die pfälzischen Winzer klagen über Hagel.", "pfälzischen", "area:palatinate"),
+        ("Ein Sturm zog über die karibischen Inseln.", "karibischen", "area:caribbean"),
+        ("Der niederösterreichische Landtag tagte am Montag.", "niederösterreichische", "region:AT-3"),
+        ("Die Madrider Polizei sperrte den Platz.", "Madrider", "city:geonames:3117735"),
+        ("Die Bachmuter Front blieb heftig umkämpft.", "Bachmuter", "city:geonames:713174"),
+        ("Ein Kärntner Bürgermeister trat zurück.", "Kärntner", "region:AT-2"),
+        ("Der Basler Stadtrat stimmte zu.", "Basler", "city:geonames:2661604"),
+    ],
+)
+def test_adjective_of_any_known_place(ex: Extractor, text: str, adjective: str, place_id: str) -> None:
+    found = norps(run(ex, text))
+    assert adjective in found, found
+    assert found[adjective].id == place_id and found[adjective].kind == "demonym"
+
+
+@pytest.mark.parametrize(
+    ("text", "adjective", "country"),
+    [
+        ("Die prorussischen Milizen zogen ab.", "prorussischen", "RU"),
+        ("Eine antiamerikanische Stimmung machte sich breit.", "antiamerikanische", "US"),
+        ("Die pro-russischen Kräfte verloren die Wahl.", "pro-russischen", "RU"),
+        ("Die US-amerikanische Regierung widersprach.", "US-amerikanische", "US"),
+        ("Zwei US-amerikanischen Soldaten wurden verletzt.", "US-amerikanischen", "US"),
+    ],
+)
+def test_prefixed_demonyms(ex: Extractor, text: str, adjective: str, country: str) -> None:
+    found = norps(run(ex, text))
+    assert adjective in found, found
+    assert found[adjective].country == country
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Verhalten war kindisch und wenig logisch.",  # Kindu, Loge: cities abroad take -er
+        "Die Lage ist politisch und technisch schwierig.",
+        "Trainer Madrider Art gibt es nicht.",  # after a title: a surname
+        "Ulrike Bachmuter Fotos hängen im Flur.",  # after a given name: a surname
+        "Die Madrider Zeitung berichtete.",  # part of a newspaper's name
+    ],
+)
+def test_no_derived_adjective(ex: Extractor, text: str) -> None:
+    found = norps(run(ex, text))
+    assert not found, found
+
+
+def test_derived_adjective_never_a_place(ex: Extractor) -> None:
+    x = run(ex, "Die Kärntner Polizei und die sibirischen Behörden arbeiten zusammen.")
+    assert not [e for e in x.entities if e.type in ("GPE", "LOC")]
