@@ -406,6 +406,11 @@ class EntityMatcher:
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
+                district = self._city_district(w)
+                if district is not None:
+                    spans.append((i, i + 1, ((district, ""),)))  # "Wien-Hietzing", "Salzburg-Siezenheim"
+                    place_ends.add(i + 1)
+                    continue
             if derive and lens is None and w.endswith(ISCH_ENDINGS) and (w[:1].islower() or sentence_starts[i]):
                 derived = self._isch_adjective(w)
                 if derived is not None:
@@ -505,6 +510,7 @@ class EntityMatcher:
                 hits.append(hit)
         hits.extend(parts)
         hits.sort(key=lambda h: h.token_start)
+        hits = self._persons_named_like_towns(words, sentence_starts, hits)
         if self.lang == "de":
             hits = self._with_positional_adjectives(words, hits)
         return mark_dateline(words, sentence_starts, hits)
@@ -1087,6 +1093,65 @@ class EntityMatcher:
             self._er_cache.clear()
         self._er_cache[w] = found
         return found
+
+    def _persons_named_like_towns(
+        self, words: Sequence[str], sentence_starts: Sequence[bool], hits: list[EntityHit]
+    ) -> list[EntityHit]:
+        """Rule 27, one sense per article: a town's name that the article uses as a person's name
+        (right after a given name, a title or "Vorname von": "Claudia Roth", "Bischof Dalberg",
+        "Karl von Dalberg") names that person elsewhere in the article too ("Roth sagte"), unless a
+        locative or a place noun stands before it ("in Roth"). Towns under 100,000 inhabitants
+        and the evidence tier only."""
+        towns = [h for h in hits if h.token_end == h.token_start + 1 and h.entry.kind == "city"
+                 and h.entry.population < SMALL_CITY and h.source == "gazetteer"]
+        if not towns:
+            return hits
+        names = {words[h.token_start] for h in towns}
+        town_starts = {h.token_start for h in towns}
+        persons = set()
+        for k in range(1, len(words)):
+            w = words[k]
+            if w not in names or sentence_starts[k]:
+                continue
+            prev = words[k - 1]
+            if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE or (
+                prev == "von" and k >= 2 and not sentence_starts[k - 1] and words[k - 2] in self.given_names
+            ):
+                persons.add(w)
+        if not persons:
+            return hits
+        out = []
+        for h in hits:
+            i = h.token_start
+            if i in town_starts and words[i] in persons:
+                prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+                located = prev.lower() in self.locatives or prev in PLACE_NOUNS_DE or prev in PLACE_NOUNS_EN \
+                    or self._strong_preposition(words, i, sentence_starts)
+                if not located:
+                    continue
+            out.append(h)
+        return out
+
+    def _city_district(self, word: str) -> GazEntry | None:
+        """Rule 28: "Wien-Hietzing", "Berlin-Kreuzberg", "Wals-Siezenheim": a town of the main
+        table joined by a hyphen to a place of the same country (main table or evidence tier) is
+        that place, the part of the town ("Berlin-Besuch", "Wien-Wahl" are no places: their second
+        part is no place of the town's country)."""
+        parts = word.split("-")
+        if len(parts) != 2 or len(parts[1]) < 4 or not parts[1][:1].isupper() or not parts[1][1:].islower() \
+                or not parts[0].isalpha():
+            return None
+        town = next((c for c, flags in self.table.get((parts[0],), ()) if c.kind == "city" and not flags), None)
+        if town is None:
+            return None
+        for c, _flags in self.table.get((parts[1],), ()):
+            if c.kind in ("city", "region") and c.country == town.country and c.id != town.id:
+                return c
+        if self.small is not None:
+            for names, entries, _flags in self.small.lookup(parts[1]):
+                if names == (parts[1],):
+                    return next((e for e in entries if e.country == town.country and e.type in PLACE_TYPES), None)
+        return None
 
     def _forces_adjective(self, word: str, country: str | None) -> GazEntry | None:
         """The demonym entry of the adjective that opens a German armed-forces name ("israelische"

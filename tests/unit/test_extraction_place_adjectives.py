@@ -1,7 +1,8 @@
 """German adjectives derived from place names (rules 24-26 of ``entities``): the adjective of an
 armed-forces name stays NORP, adjectives in -isch and -er of any place of the main table by the
 rules of German derivation, prefixes of attitude and "US-" on demonyms; and what is no such
-adjective. All sentences written for these tests."""
+adjective. Rule 27: a town's name the article uses for a person is that person throughout; rule
+28: town districts written with a hyphen. All sentences written for these tests."""
 
 from __future__ import annotations
 
@@ -111,3 +112,62 @@ def test_no_derived_adjective(ex: Extractor, text: str) -> None:
 def test_derived_adjective_never_a_place(ex: Extractor) -> None:
     x = run(ex, "Die Kärntner Polizei und die sibirischen Behörden arbeiten zusammen.")
     assert not [e for e in x.entities if e.type in ("GPE", "LOC")]
+
+
+# ------------------------------------------------------------------ 27. one sense per article
+
+
+def places(x: Extraction) -> dict[str, Entity]:
+    return {e.text: e for e in x.entities if e.type in ("GPE", "LOC")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Claudia Roth reiste am Montag nach Odessa. Roth sagte dort, die Theater müssten offen bleiben.",
+        "Der Bischof Karl von Dalberg predigte in Regensburg. Dalberg verlor später sein Amt.",
+        "Ministerin Reda sprach in Brüssel. Später ruft Reda zum Protest auf.",
+    ],
+)
+def test_town_named_like_a_person_of_the_article(ex: Extractor, text: str) -> None:
+    found = places(run(ex, text))
+    assert not {"Roth", "Dalberg", "Reda"} & set(found), found
+
+
+def test_town_after_locative_stays_a_place_beside_the_person(ex: Extractor) -> None:
+    x = run(ex, "Claudia Roth eröffnete ein Museum. In Roth in Mittelfranken wurde gefeiert.")
+    found = places(x)
+    assert "Roth" in found and found["Roth"].country == "DE"
+
+
+def test_town_alone_unchanged(ex: Extractor) -> None:
+    assert "Roth" in places(run(ex, "In Roth bei Nürnberg regnete es den ganzen Tag."))
+
+
+# ------------------------------------------------------------------ 28. town districts
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        ("Ein Radfahrer wurde in Wien-Hietzing verletzt.", "Wien-Hietzing", "AT"),
+        ("Die Polizei räumte eine Wohnung in Berlin-Kreuzberg.", "Berlin-Kreuzberg", "DE"),
+        ("Ein Kraftwerk in Graz-Puntigam wird nicht gebaut.", "Graz-Puntigam", "AT"),
+    ],
+)
+def test_town_district(ex: Extractor, text: str, surface: str, country: str) -> None:
+    found = places(run(ex, text))
+    assert surface in found, found
+    assert found[surface].country == country
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Berlin-Besuch des Kanzlers dauerte zwei Tage.",
+        "Nach der Wien-Wahl bildete sich eine Koalition.",
+        "Die Kiew-Reise wurde verschoben.",
+    ],
+)
+def test_town_compound_noun_is_no_district(ex: Extractor, text: str) -> None:
+    assert not places(run(ex, text))
