@@ -328,7 +328,7 @@ class EntityMatcher:
         parts: list[EntityHit] = []  # rule 21: "Oberperu"
         derive = self.lang == "de"
         for i in [k for k, w in enumerate(words)
-                  if w in lengths or "-" in w or w[:1].isupper() or (derive and w.endswith(ISCH_ENDINGS))]:
+                  if w in lengths or "-" in w or w[:1].isupper() or (derive and "isch" in w)]:
             if i < next_free:
                 continue
             w = words[i]
@@ -411,7 +411,8 @@ class EntityMatcher:
                     spans.append((i, i + 1, ((district, ""),)))  # "Wien-Hietzing", "Salzburg-Siezenheim"
                     place_ends.add(i + 1)
                     continue
-            if derive and lens is None and w.endswith(ISCH_ENDINGS) and (w[:1].islower() or sentence_starts[i]):
+            if derive and lens is None and "isch" in w and w.endswith(ISCH_ENDINGS) \
+                    and (w[:1].islower() or sentence_starts[i]):
                 derived = self._isch_adjective(w)
                 if derived is not None:
                     spans.append((i, i + 1, ((derived, ""),)))  # "sibirischen", "kaukasische"
