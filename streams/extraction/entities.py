@@ -270,6 +270,7 @@ class EntityMatcher:
         self._inert_cache: dict[str, bool] = {}
         self._derived_cache: dict[str, GazEntry | None] = {}  # -isch adjectives
         self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
+        self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -443,10 +444,25 @@ class EntityMatcher:
                     pending.append(found)
                     next_free = found[1]
                     continue
+            if derive and name_like and w.endswith(PERSON_NOUN_ENDINGS_DE):
+                person = self._person_noun(w)
+                prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+                if person is not None and (not w.endswith("s") or prev in GENITIVE_ARTICLES_DE or (
+                    prev.islower() and prev.endswith("en"))
+                ) and self._accept((person, ""), words, i, i + 1, sentence_starts):
+                    # a genitive after an article ("des Spaniers", "des beschuldigten Irakers"), not a
+                    # name's ("seit Springers Vorstoß")
+                    spans.append((i, i + 1, ((person, ""),)))  # "des Amerikaners", "die Kroatin"
+                    continue
             if derive and name_like and w.endswith("er"):
                 derived = self._er_adjective(words, i, sentence_starts)
                 if derived is not None:
                     spans.append((i, i + 1, ((derived, ""),)))  # "Madrider Regierung", "Bachmuter Front"
+                    continue
+                if i + 1 < n and words[i + 1] in PLACE_ADJECTIVE_HEADS_DE and self._unknown_adjective(words, i, sentence_starts):
+                    # "der Hallwanger Bürgermeister", "im Ahltener Wald": a place the gazetteer lacks
+                    entry = GazEntry(f"candidate:{w.lower()}", w, "NORP", "demonym", None, 0)
+                    parts.append(EntityHit(i, i + 1, entry, source="candidate"))
                     continue
             cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
             if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
@@ -1154,6 +1170,51 @@ class EntityMatcher:
                     return next((e for e in entries if e.country == town.country and e.type in PLACE_TYPES), None)
         return None
 
+    def _person_noun(self, w: str) -> GazEntry | None:
+        """Rule 25, person nouns: the genitive of a person noun in -er ("des Amerikaners", "des
+        Berliners") and the feminine of one in -er or -e ("die Kroatin" <- Kroate, "Brasilianerinnen"
+        <- Brasilianer; "Kärntnerin" <- Kärntner, the -er adjective of a place of the main table).
+        Cached per word."""
+        if w in self._person_cache:
+            return self._person_cache[w]
+        found = None
+        bases: list[str] = []
+        if w.endswith("ers"):
+            bases = [w[:-1]]
+        elif w.endswith("innen"):
+            bases = [w[:-5], w[:-5] + "e"]
+        elif w.endswith("in"):
+            bases = [w[:-2], w[:-2] + "e"]
+        for base in bases:
+            if len(base) < 4 or not (base.endswith("er") or base.endswith("e")):
+                continue
+            found = next((c for c, _f in self.table.get((base,), ()) if c.type == "NORP" and c.kind == "demonym"), None)
+            if found is None and base.endswith("er") and not w.endswith("s") and not self._known_word(base) \
+                    and base not in self.given_names:
+                found = (
+                    self._derived_place(base[:-2], ("", "e", "en"), er=True)
+                    or self._derived_place(base[:-3], ("en", "el"), er=True)
+                )
+            if found is not None:
+                break
+        if len(self._person_cache) > INFO_CACHE_LIMIT:
+            self._person_cache.clear()
+        self._person_cache[w] = found
+        return found
+
+    def _unknown_adjective(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
+        """Rule 26: a capitalised word in -er that no lexicon knows (not a word, a frequent word, a
+        given name or a name of the main table), before a noun of a place's community, land or
+        institutions (``PLACE_ADJECTIVE_HEADS_DE``), is the adjective of a place the gazetteer
+        lacks. Not after a given name or a title (a surname)."""
+        w = words[i]
+        if len(w) < 6 or not w[1:].islower() or sentence_starts[i + 1] or w in self.given_names:
+            return False
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE:
+            return False
+        return not self._word_like(w) and not self._known_word(w[:-2])
+
     def _forces_adjective(self, word: str, country: str | None) -> GazEntry | None:
         """The demonym entry of the adjective that opens a German armed-forces name ("israelische"
         in "israelische Armee"), or None ("Rote Armee")."""
@@ -1329,6 +1390,17 @@ ISCH_ENDINGS = ("isch", "ische", "ischen", "ischer", "isches", "ischem")
 # Karibik, Tschechoslowakei, Korea, Korsika, Balkan)
 ISCH_BASE_SUFFIXES = ("ien", "en", "e", "us", "ik", "ei", "a", "ika", "")
 ATTITUDE_PREFIXES_DE = ("pro", "anti")
+PERSON_NOUN_ENDINGS_DE = ("ers", "in", "innen")
+GENITIVE_ARTICLES_DE = _words("des eines dieses jenes jedes keines meines seines ihres unseres")
+# nouns of a place's community, land and institutions: an unknown word in -er before them is the
+# adjective of a place ("der Hallwanger Bürgermeister", "im Ahltener Wald"; rule 26)
+PLACE_ADJECTIVE_HEADS_DE = _words(
+    "Wald Forst Heide Moor Becken Umland Raum Gebiet Bezirk Kreis Landkreis Stadtteil Ortsteil Stadtbezirk "
+    "Innenstadt Altstadt Stadtgebiet Stadtrand Umgebung Region Gemeinde Stadtrat Gemeinderat Ortsrat Kreistag "
+    "Stadtverwaltung Rathaus Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin Bahnhof "
+    "Hauptbahnhof Hafen Flughafen Krankenhaus Polizei Feuerwehr Bürger Einwohner Landgericht Amtsgericht "
+    "Staatsanwaltschaft Friedhof Marktplatz Stadtpark"
+)
 DEMONYM_PREFIXES_DE = frozenset({"pro", "Pro", "anti", "Anti", "US"})
 DERIVABLE_KINDS = frozenset({"region", "area", "island", "sea", "mountain", "historical", "desert", "continent"})
 _UMLAUTS = str.maketrans("äöü", "aou")

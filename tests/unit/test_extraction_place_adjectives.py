@@ -171,3 +171,51 @@ def test_town_district(ex: Extractor, text: str, surface: str, country: str) -> 
 )
 def test_town_compound_noun_is_no_district(ex: Extractor, text: str) -> None:
     assert not places(run(ex, text))
+
+
+# ------------------------------------------------------------------ 25. person nouns, 26. unknown places' adjectives
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "place_id"),
+    [
+        ("Der Aufschlag des Amerikaners kam zu spät.", "Amerikaners", "country:US"),
+        ("Im Finale traf sie auf die Kroatin.", "Kroatin", "country:HR"),
+        ("Zwei Brasilianerinnen liefen vorne mit.", "Brasilianerinnen", "country:BR"),
+        ("Die Kärntnerin sprang am weitesten.", "Kärntnerin", "region:AT-2"),
+        ("Die Anzeige des beschuldigten Irakers wurde geprüft.", "Irakers", "country:IQ"),
+    ],
+)
+def test_inflected_person_nouns(ex: Extractor, text: str, noun: str, place_id: str) -> None:
+    found = norps(run(ex, text))
+    assert noun in found, found
+    assert found[noun].id == place_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seit Springers Vorschlag wird gestritten.",  # a name's genitive, no article
+        "Das ist Hans Schweizers Garten.",  # a surname after a given name
+        "Die Kaiserin und die Lehrerin kamen zusammen.",  # words, not demonyms
+    ],
+)
+def test_no_person_noun(ex: Extractor, text: str) -> None:
+    assert not norps(run(ex, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "adjective"),
+    [
+        ("Der Wolkenfelder Bürgermeister lud zur Sitzung.", "Wolkenfelder"),
+        ("Im Ahlbrunner Wald wurde ein Wolf gesichtet.", "Ahlbrunner"),
+    ],
+)
+def test_adjective_of_a_place_the_gazetteer_lacks(ex: Extractor, text: str, adjective: str) -> None:
+    found = norps(run(ex, text))
+    assert adjective in found, found
+    assert found[adjective].source == "candidate" and found[adjective].country is None
+
+
+def test_unknown_word_before_an_ordinary_noun_is_no_adjective(ex: Extractor) -> None:
+    assert not norps(run(ex, "Der Wolkenfelder Vorschlag wurde abgelehnt."))
