@@ -32,10 +32,12 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 9. German hyphenated demonyms ("deutsch-israelische", "Deutsch-Kanadier"): when every part is a
    demonym, the token is one, with the last part's id.
 
-Rules 10-16 (evidence for small places, candidates, datelines, non-places, names) and 17-23
-(names by their shape and neighbours, module ``place_names``; towns take no article) are listed
-in docs/extraction.md and tested in tests/unit/test_extraction_places.py and
-test_extraction_place_names.py.
+Rules 10-16 (evidence for small places, candidates, datelines, non-places, names), 17-23
+(names by their shape and neighbours, module ``place_names``; towns take no article) and 24-28
+(German place adjectives and person nouns by derivation, armed forces' adjectives, one sense per
+article, town districts) are listed in docs/extraction.md and tested in
+tests/unit/test_extraction_places.py, test_extraction_place_names.py and
+test_extraction_place_adjectives.py.
 """
 
 from __future__ import annotations
@@ -271,6 +273,7 @@ class EntityMatcher:
         self._derived_cache: dict[str, GazEntry | None] = {}  # -isch adjectives
         self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
         self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
+        self._district_cache: dict[str, GazEntry | None] = {}  # "Wien-Hietzing"
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -407,8 +410,8 @@ class EntityMatcher:
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
-                district = self._city_district(w)
-                if district is not None:
+                district = None if i > 0 and words[i - 1].lower() in REGION_NOUNS else self._city_district(w)
+                if district is not None:  # not "Landkreis Straubing-Bogen": a county named after two towns
                     spans.append((i, i + 1, ((district, ""),)))  # "Wien-Hietzing", "Salzburg-Siezenheim"
                     place_ends.add(i + 1)
                     continue
@@ -1126,10 +1129,10 @@ class EntityMatcher:
         names = {words[h.token_start] for h in towns}
         town_starts = {h.token_start for h in towns}
         persons = set()
-        for k in range(1, len(words)):
-            w = words[k]
-            if w not in names or sentence_starts[k]:
+        for k in [k for k, w in enumerate(words) if w in names]:
+            if k == 0 or sentence_starts[k]:
                 continue
+            w = words[k]
             prev = words[k - 1]
             if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE or (
                 prev == "von" and k >= 2 and not sentence_starts[k - 1] and words[k - 2] in self.given_names
@@ -1153,22 +1156,28 @@ class EntityMatcher:
         """Rule 28: "Wien-Hietzing", "Berlin-Kreuzberg", "Wals-Siezenheim": a town of the main
         table joined by a hyphen to a place of the same country (main table or evidence tier) is
         that place, the part of the town ("Berlin-Besuch", "Wien-Wahl" are no places: their second
-        part is no place of the town's country)."""
+        part is no place of the town's country). Not after a region noun: "Landkreis
+        Straubing-Bogen" is a county named after two towns."""
+        if word in self._district_cache:
+            return self._district_cache[word]
+        found = None
         parts = word.split("-")
-        if len(parts) != 2 or len(parts[1]) < 4 or not parts[1][:1].isupper() or not parts[1][1:].islower() \
-                or not parts[0].isalpha():
-            return None
-        town = next((c for c, flags in self.table.get((parts[0],), ()) if c.kind == "city" and not flags), None)
-        if town is None:
-            return None
-        for c, _flags in self.table.get((parts[1],), ()):
-            if c.kind in ("city", "region") and c.country == town.country and c.id != town.id:
-                return c
-        if self.small is not None:
-            for names, entries, _flags in self.small.lookup(parts[1]):
-                if names == (parts[1],):
-                    return next((e for e in entries if e.country == town.country and e.type in PLACE_TYPES), None)
-        return None
+        if len(parts) == 2 and len(parts[1]) >= 4 and parts[1][:1].isupper() and parts[1][1:].islower() \
+                and parts[0].isalpha():
+            town = next((c for c, flags in self.table.get((parts[0],), ()) if c.kind == "city" and not flags), None)
+            if town is not None:
+                found = next((c for c, _flags in self.table.get((parts[1],), ())
+                              if c.kind in ("city", "region") and c.country == town.country and c.id != town.id), None)
+                if found is None and self.small is not None:
+                    for names, entries, _flags in self.small.lookup(parts[1]):
+                        if names == (parts[1],):
+                            found = next((e for e in entries if e.country == town.country and e.type in PLACE_TYPES),
+                                         None)
+                            break
+        if len(self._district_cache) > INFO_CACHE_LIMIT:
+            self._district_cache.clear()
+        self._district_cache[word] = found
+        return found
 
     def _person_noun(self, w: str) -> GazEntry | None:
         """Rule 25, person nouns: the genitive of a person noun in -er ("des Amerikaners", "des

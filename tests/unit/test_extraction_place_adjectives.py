@@ -219,3 +219,8 @@ def test_adjective_of_a_place_the_gazetteer_lacks(ex: Extractor, text: str, adje
 
 def test_unknown_word_before_an_ordinary_noun_is_no_adjective(ex: Extractor) -> None:
     assert not norps(run(ex, "Der Wolkenfelder Vorschlag wurde abgelehnt."))
+
+
+def test_county_named_after_two_towns_is_no_district(ex: Extractor) -> None:
+    x = run(ex, "Im Landkreis Straubing-Bogen fiel viel Schnee.")
+    assert all(e.id != "city:geonames:2947026" for e in x.entities), x.entities
