@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     from streams.worker.article_batches import ArticleBatchStage
     from streams.worker.dead_letters import DeadLetters
     from streams.worker.failures import RecordFailures
-    from streams.worker.match_suppressor import MatchSuppressor
+    from streams.worker.match_suppressor import MatchSuppressor, SoleOwner
     from streams.worker.messages import SourceRecord
 
     parser = argparse.ArgumentParser()
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     table = Table()
     suppressor = MatchSuppressor(table=table, send=_send, dead_letters=DeadLetters(_send, "dlq", "bench", metrics),
                                  failures=RecordFailures(metrics), metrics=metrics, alerts_topic="alerts",
-                                 severity_topics={}, pipeline_version=PIPELINE_VERSION, generation=lambda: 1)
+                                 severity_topics={}, pipeline_version=PIPELINE_VERSION, ownership=SoleOwner())
 
     async def run() -> None:
         events = [_Event(v, i) for i, v in enumerate(messages)]

@@ -157,9 +157,10 @@ class TablePruner:
 
     ``tables`` are the Faust tables of the state (``suppression``, and ``suppression-articles``
     for the markers); they are pruned as one store. Call :meth:`prune` from a Faust timer, outside
-    any stream (the event loop runs it between two matches, so it never sees a half-written
-    entry; a match that was decided against an entry before it was pruned writes it back, which is
-    right). Faust's ``del table[key]`` needs the current event's partition, which a timer does not
+    any stream, and not while a batch of matches is between its marker writes and its entry writes
+    (``MatchSuppressor.writing``: the markers of a new event, or of a key's new window, would be
+    taken for orphans and dropped, and a redelivery of their articles counted them again); a match
+    that was decided against an entry before it was pruned writes it back, which is right. Faust's ``del table[key]`` needs the current event's partition, which a timer does not
     have, so the pruner deletes the key from the table's store and sends the tombstone to the key's
     changelog partition itself. Only partitions this worker owns are touched: the in-memory store
     may still hold keys of partitions revoked in a rebalance, and a tombstone for those would

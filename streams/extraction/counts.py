@@ -380,7 +380,9 @@ class CountFinder:
             if doc.norp[k] and k in doc.norp_span_end:
                 end = doc.norp_span_end[k]
                 if self._norp_is_noun(doc, k, end):
-                    return adjective_category or "people", k, end
+                    # "12 Iraqis" count people; "2.500 US-Marines" (a state's forces) count soldiers
+                    own = self._category(doc.concepts[k]) if end == k + 1 else None
+                    return adjective_category or own or "people", k, end
                 k = end
                 continue
             cat = self._category(doc.concepts[k])
@@ -660,6 +662,8 @@ class _DocIndex:
             for k, concepts in enumerate(self.doc.concepts):
                 if not concepts or not any(c in categories for c in concepts) or finder._is_verb_like(texts[k]):
                     continue
+                if finder.lang == "en" and self._modifies_noun(k):
+                    continue  # "the toll from the militant siege rose to 31": an adjective, not the counted
                 cat = finder._category(concepts)
                 if cat is not None:
                     positions.append(k)
@@ -668,6 +672,16 @@ class _DocIndex:
         positions, cats = self._counted_table
         p = bisect_left(positions, i) - 1
         return (positions[p], cats[p]) if p >= 0 and positions[p] >= lo else None
+
+    def _modifies_noun(self, k: int) -> bool:
+        """English: the word at ``k`` stands before a plain lower-case noun ("militant siege",
+        "civilian areas"), not before a verb, a function word or the end."""
+        texts, finder = self.doc.texts, self.finder
+        if k + 1 >= len(texts) or self.doc.sentence_of[k + 1] != self.doc.sentence_of[k]:
+            return False
+        nxt = texts[k + 1]
+        return (nxt.isalpha() and nxt.islower() and not finder._is_verb_like(nxt) and nxt not in finder.stop
+                and not self.doc.concepts[k + 1] & finder.categories.keys())
 
     def anaphora_between(self, lo: int, i: int) -> bool:
         """ "diese Zahl", "this number" in [lo, i)."""

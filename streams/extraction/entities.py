@@ -47,7 +47,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from streams.extraction.gazetteer import TOKEN_SEP, GazEntry, Gazetteer, load_frequent_words
+from streams.extraction.gazetteer import (
+    NO_NAMES,
+    TOKEN_SEP,
+    GazEntry,
+    Gazetteer,
+    SmallName,
+    load_frequent_words,
+    small_entries,
+)
 from streams.extraction.place_names import (
     GEO_PREFIXES,
     LANDMARK_CONTEXT_DE,
@@ -192,6 +200,12 @@ PERSON_TITLES_DE = _words(
     "Schwester Familie Ehefrau Ehemann Kollege Kollegin Gouverneur Senator Abgeordnete Abgeordneter Politiker "
     "Politikerin Chef Chefin Sprecher Sprecherin Vorsitzende Vorsitzender Bürgermeister Bürgermeisterin"
 )
+# armed forces after a state's name and a hyphen: "US-Soldaten", "Russland-Truppen" (rule 9b)
+STATE_FORCE_HEADS_DE = _words(
+    "soldaten soldat soldatinnen truppen truppe streitkräfte armee militär militärs marine marines luftwaffe "
+    "kampfjets kampfflugzeuge kriegsschiffe spezialkräfte elitesoldaten bodentruppen kampftruppen "
+    "militärberater militärausbilder ausbilder kontingent einheiten panzer fallschirmjäger blauhelme"
+)
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
@@ -228,6 +242,10 @@ PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "pro
                        "ortsteil", "grenzort", "kurort")
 DETERMINER_DE = re.compile(r"(mein|dein|sein|ihr|unser|euer|eur|dies|jen|jed|manch|welch|kein)(e|es|em|en|er)?")
 INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
+# what can start at a word (``EntityMatcher._start_class``): nothing, anything, or (a shape >= 0)
+# only a name the gazetteer lacks
+INERT = -2
+ANY_START = -1
 DASHES = frozenset({"-", "–", "—", "--", "―"})
 
 
@@ -268,8 +286,8 @@ class EntityMatcher:
         self.small = gazetteer.small
         self._gazetteer_path = gazetteer.path
         self._frequent_words: frozenset[str] | None = None
-        self._info_cache: dict[str, tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]] = {}
-        self._inert_cache: dict[str, bool] = {}
+        self._info_cache: dict[str, tuple[tuple[SmallName, ...], bool, int]] = {}
+        self._start_cache: dict[str, int] = {}
         self._derived_cache: dict[str, GazEntry | None] = {}  # -isch adjectives
         self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
         self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
@@ -362,8 +380,17 @@ class EntityMatcher:
                 pending.append((i, i + 2, (), ""))  # rule 11: "Schwabacher Straße", "Friedberger Landstraße"
                 next_free = i + 2
                 continue
-            if self._inert(w):
+            start_class = self._start_cache.get(w)
+            if start_class is None:
+                start_class = self._start_class(w)
+            if start_class == INERT:
                 continue  # no rule below can start an entity at this word, whatever its neighbours
+            if start_class >= 0:  # only the rules for names the gazetteer lacks (its shape)
+                cand = self._name_candidate(words, i, sentence_starts, start_class, pending, place_ends)
+                if cand is not None:
+                    pending.append((i, cand, (), ""))
+                    next_free = cand
+                continue
             # rule 17 first: "Monte Bondone" is no "Monte", "San Remo" no "San"
             if w in SAINT_WORDS or w in GEO_PREFIXES or w == "St":
                 found_span, found_pending = self._prefixed(words, i, sentence_starts, place_ends)
@@ -406,7 +433,7 @@ class EntityMatcher:
                     place_ends.add(i + 2)
                     next_free = i + 2
                     continue
-                compound = self._demonym_compound(w)
+                compound = self._demonym_compound(w) or self._state_force_compound(w)
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
@@ -467,11 +494,7 @@ class EntityMatcher:
                     entry = GazEntry(f"candidate:{w.lower()}", w, "NORP", "demonym", None, 0)
                     parts.append(EntityHit(i, i + 1, entry, source="candidate"))
                     continue
-            cand = self._candidate(words, i, sentence_starts, shape) if name_like else None
-            if cand is None and name_like and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
-                any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
-            ):
-                cand = self._listed_name(words, i, sentence_starts)
+            cand = self._name_candidate(words, i, sentence_starts, shape, pending, place_ends) if name_like else None
             if cand is not None:
                 pending.append((i, cand, (), ""))
                 next_free = cand
@@ -564,9 +587,9 @@ class EntityMatcher:
                 if cands:  # (rules 6, 12, 15 apply: "Zenit St. Petersburg", "SKN St. Pölten" are clubs)
                     return (i, e, cands), None
                 if self.small is not None:
-                    for names, entries, flags in self.small.lookup(variant[0]):
+                    for names, records, flags in self.small.lookup(variant[0]):
                         if names == variant:
-                            return None, (i, e, entries, flags + "S")
+                            return None, (i, e, small_entries(records), flags + "S")
         name_end = i + width + 1
         if self.lang == "de":
             # "St. Galler Rat", "der gebürtige St. Pöltner": the adjective or person noun of a place
@@ -574,7 +597,8 @@ class EntityMatcher:
                 for variant in saint_variants((*words[i : i + width], base)):
                     place = next((c[0] for c in self.table.get(variant, ()) if c[0].type in PLACE_TYPES), None)
                     if place is None and self.small is not None:
-                        place = next((es[0] for ns, es, _f in self.small.lookup(variant[0]) if ns == variant), None)
+                        place = next((small_entries(rs)[0] for ns, rs, _f in self.small.lookup(variant[0])
+                                      if ns == variant), None)
                     if place is not None:
                         adj = GazEntry(place.id, place.name, "NORP", "demonym", place.country, 0)
                         return (i, name_end, ((adj, ""),)), None
@@ -626,7 +650,8 @@ class EntityMatcher:
         _prefix, name = found
         base = next((c[0] for c in self.table.get((name,), ()) if c[0].type in PLACE_TYPES and not c[1]), None)
         if base is None and self.small is not None and self._weak_preposition(words, i, sentence_starts):
-            base = next((es[0] for ns, es, fl in self.small.lookup(name) if ns == (name,) and not fl), None)
+            base = next((small_entries(rs)[0] for ns, rs, fl in self.small.lookup(name) if ns == (name,) and not fl),
+                        None)
         if base is None:
             return None
         entry = GazEntry(f"candidate:{words[i].lower()}", words[i], "LOC", "area", base.country, 0)
@@ -702,39 +727,56 @@ class EntityMatcher:
             self._frequent_words = load_frequent_words(self._gazetteer_path) if self._gazetteer_path else frozenset()
         return w in self._frequent_words
 
-    def _inert(self, w: str) -> bool:
-        """True when none of the rules after the feature and street checks of ``match`` can start
-        an entity at word ``w``, in any context: each needs something of the word itself (a name of
-        the main table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass
-        prefix, capitals, a name of the evidence tier, or a name-like shape). Cached per word; most
-        capitalised German nouns are inert, and the per-token checks cost more than this."""
-        inert = self._inert_cache.get(w)
-        if inert is None:
-            small_names, name_like, _shape = self._word_info(w) if w[:1].isupper() else ([], False, 0)
-            inert = not (
-                w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
-                or (self.lang == "de" and w in ROAD_WORDS_DE)
-                or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
-                or part_of_place(w) is not None
-                or (w.isupper() and w.isalpha() and len(w) >= 3)
-                or small_names or name_like
-                or (self.lang == "de" and w.endswith(ISCH_ENDINGS))
-            )
-            if len(self._inert_cache) > INFO_CACHE_LIMIT:
-                self._inert_cache.clear()
-            self._inert_cache[w] = inert
-        return inert
+    def _start_class(self, w: str) -> int:
+        """What the rules after the feature and street checks of ``match`` can start at word ``w``,
+        in any context (``match`` reads the per-word cache first): INERT, nothing; the word's shape
+        (``_word_info``, >= 0), only a name the gazetteer lacks (``_name_candidate``); ANY_START,
+        anything. The other rules each need something of the word itself (a name of the main
+        table, a hyphen, a saint or geographic prefix, a genitive of a place, a compass prefix,
+        capitals, a name of the evidence tier); most capitalised words of an article have none of
+        these, and the per-token checks of each cost more than this."""
+        small_names, name_like, shape = self._word_info(w) if w[:1].isupper() else (NO_NAMES, False, 0)
+        if (
+            w in self.lengths or "-" in w or w in SAINT_WORDS or w in GEO_PREFIXES or w == "St"
+            or (self.lang == "de" and w in ROAD_WORDS_DE)
+            or (len(w) >= 5 and w.endswith("s") and (w[:-1],) in self.table)
+            or part_of_place(w) is not None
+            or (w.isupper() and w.isalpha() and len(w) >= 3)
+            or small_names
+            or (self.lang == "de" and (
+                ("isch" in w and w.endswith(ISCH_ENDINGS))  # rule 25: "sibirischen"
+                or (name_like and w.endswith(DERIVED_ENDINGS_DE))  # rules 25-26: "Madrider", "Kroatin"
+            ))
+        ):
+            start_class = ANY_START
+        else:
+            start_class = shape if name_like else INERT
+        if len(self._start_cache) > INFO_CACHE_LIMIT:
+            self._start_cache.clear()
+        self._start_cache[w] = start_class
+        return start_class
+
+    def _name_candidate(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool], shape: int,
+                        pending: list[tuple[int, int, tuple[GazEntry, ...], str]], place_ends: set[int]) -> int | None:
+        """Rules 11, 18, 20 and 22 at a name-like word: a place the gazetteer lacks, from its
+        context (``_candidate``) or after a listed place (``_listed_name``). The end token or None."""
+        cand = self._candidate(words, i, sentence_starts, shape)
+        if cand is None and self.lang == "de" and i >= 2 and words[i - 1] in LIST_JOINERS and (
+            any(p[1] == i - 1 and not p[2] for p in pending[-2:]) or (i - 1 in place_ends and words[i - 1] != ",")
+        ):
+            cand = self._listed_name(words, i, sentence_starts)
+        return cand
 
     def _word_like(self, w: str) -> bool:
         """Known to the lemma table or the stop words, or a frequent word."""
         return self._known_word(w) or self._frequent(w)
 
-    def _word_info(self, w: str) -> tuple[list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]], bool, int]:
+    def _word_info(self, w: str) -> tuple[tuple[SmallName, ...], bool, int]:
         """What a capitalised word may start, cached per word: names of the evidence tier, whether
         it looks like a name, and its shape (0 plain, 1 street name, 2 German place-name ending)."""
         info = self._info_cache.get(w)
         if info is None:
-            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else []
+            small_names = self.small.lookup(w) if self.small is not None and len(w) >= 4 else NO_NAMES
             name_like = self._name_like(w)
             shape = 0
             if name_like and self.lang == "de":
@@ -758,13 +800,13 @@ class EntityMatcher:
 
     @staticmethod
     def _small(
-        words: Sequence[str], i: int, small_names: list[tuple[tuple[str, ...], tuple[GazEntry, ...], str]]
+        words: Sequence[str], i: int, small_names: Sequence[SmallName]
     ) -> tuple[int, int, tuple[GazEntry, ...], str] | None:
         """The longest name of the evidence tier starting at token i (not yet accepted)."""
-        for names, entries, flags in small_names:
+        for names, records, flags in small_names:
             end = i + len(names)
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
-                return (i, end, entries, flags)
+                return (i, end, small_entries(records), flags)
         return None
 
     def _place_noun_before(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> str | None:
@@ -1169,10 +1211,10 @@ class EntityMatcher:
                 found = next((c for c, _flags in self.table.get((parts[1],), ())
                               if c.kind in ("city", "region") and c.country == town.country and c.id != town.id), None)
                 if found is None and self.small is not None:
-                    for names, entries, _flags in self.small.lookup(parts[1]):
+                    for names, records, _flags in self.small.lookup(parts[1]):
                         if names == (parts[1],):
-                            found = next((e for e in entries if e.country == town.country and e.type in PLACE_TYPES),
-                                         None)
+                            found = next((e for e in small_entries(records)
+                                          if e.country == town.country and e.type in PLACE_TYPES), None)
                             break
         if len(self._district_cache) > INFO_CACHE_LIMIT:
             self._district_cache.clear()
@@ -1248,6 +1290,21 @@ class EntityMatcher:
             elif self.lang != "de" or not (compass_adjective(part) or (k < len(parts) - 1 and part in DEMONYM_PREFIXES_DE)):
                 return None
         return found
+
+    def _state_force_compound(self, word: str) -> Candidate | None:
+        """Rule 9b (German): "US-Soldaten", "Russland-Truppen", "USA-Kampfjets": a state's name
+        before a hyphen and armed forces after it name the forces' state, as "amerikanische
+        Soldaten" does; the token is a demonym of that country. Other heads ("US-Präsident",
+        "Russland-Gipfel") stay as they are."""
+        if self.lang != "de" or word.count("-") != 1:
+            return None
+        prefix, head = word.split("-")
+        if not prefix or head.lower() not in STATE_FORCE_HEADS_DE:
+            return None
+        state = next((c[0] for c in self.table.get((prefix,), ()) if c[0].kind == "country"), None)
+        if state is None:
+            return None
+        return GazEntry(state.id, state.name, "NORP", "demonym", state.country, 0), ""
 
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
@@ -1400,6 +1457,7 @@ ISCH_ENDINGS = ("isch", "ische", "ischen", "ischer", "isches", "ischem")
 ISCH_BASE_SUFFIXES = ("ien", "en", "e", "us", "ik", "ei", "a", "ika", "")
 ATTITUDE_PREFIXES_DE = ("pro", "anti")
 PERSON_NOUN_ENDINGS_DE = ("ers", "in", "innen")
+DERIVED_ENDINGS_DE = ("er", *PERSON_NOUN_ENDINGS_DE)
 GENITIVE_ARTICLES_DE = _words("des eines dieses jenes jedes keines meines seines ihres unseres")
 # nouns of a place's community, land and institutions: an unknown word in -er before them is the
 # adjective of a place ("der Hallwanger Bürgermeister", "im Ahltener Wald"; rule 26)

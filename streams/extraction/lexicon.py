@@ -44,6 +44,7 @@ GERMAN_ENDINGS = ("ern", "en", "er", "es", "e", "n", "s")
 MIN_HEAD_PREFIX = 2  # a compound needs at least this many letters before the head
 GAP_MAX = 12
 CACHE_LIMIT = 200_000
+NO_CONCEPTS: frozenset[str] = frozenset()
 
 
 class LexiconError(ValueError):
@@ -184,6 +185,11 @@ class ConceptMatcher:
                         self.prefixes.setdefault(w[:-1], set()).add(c.id)
                     else:
                         self.words.setdefault(w, set()).add(c.id)
+                        parts = w.split("-")
+                        if len(parts) > 1 and all(parts):
+                            # the English tokenizer splits "build-up" into "build - up"
+                            seq = tuple(x for part in parts for x in (part, "-"))[:-1]
+                            self.phrases.setdefault(seq[0], []).append((seq, False, c.id))
                 else:
                     gap = "..." in words
                     seq = tuple(x for x in words if x != "...")
@@ -226,7 +232,9 @@ class ConceptMatcher:
                     got = self.prefixes.get(form[:k])
                     if got:
                         found |= got
-        result = frozenset(found)
+        # most words have none: one shared empty set instead of one per word (each is an object
+        # the cyclic garbage collector would traverse again and again in a long-running worker)
+        result = frozenset(found) if found else NO_CONCEPTS
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = result

@@ -145,6 +145,8 @@ NOT_LANDMARK_ENDINGS = ("portal", "quartal", "kapital", "spital", "total", "vita
 
 def landmark_head(low: str) -> str | None:
     """The landmark head of a lower-case German compound ("kemmelberg" -> "berg"), or None."""
+    if not low.endswith(LANDMARK_HEADS_DE):  # one test for most words before finding which head
+        return None
     for head in LANDMARK_HEADS_DE:
         if low.endswith(head) and len(low) - len(head) >= 3:
             return head

@@ -86,8 +86,10 @@ def has_role(ex: Extraction, e: Entity, role: str) -> bool:
         return not has_role(ex, e, "origin")
     table = PLACE_WORDS if role == "place" else ORIGIN_WORDS
     words = table.get(ex.language) or (table["de"] | table["en"])
-    if role == "place" and e.type == "NORP" and _next_word(ex, e).lower() in PLACE_NOUNS | SOIL_NOUNS:
-        return True  # "der äthiopischen Region", "on Congolese soil"
+    if role == "place" and e.type == "NORP":
+        # "der äthiopischen Region", "on Congolese soil"; not "bei einem russischen Drohnenangriff",
+        # "in Russian": a people's adjective names a place only with a place noun after it
+        return _next_word(ex, e).lower() in PLACE_NOUNS | SOIL_NOUNS
     skip_possessor = False
     coordinated = 0  # after "and"/"und": the words of the other place ("in Italy and Germany")
     for w in _words_before(ex, e, MAX_GAP + 6):

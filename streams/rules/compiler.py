@@ -37,12 +37,13 @@ from streams.rules.conditions import (
     WholeArticle,
     Within,
     bindings_of,
+    required_bindings,
 )
 from streams.rules.errors import RuleFileError
 from streams.rules.expr import ExprError, Expression
 from streams.rules.model import MatchExample, NoMatchExample, Rule, content_hash, parse_duration, strings
 from streams.rules.presearch import clauses_of
-from streams.rules.template import Template, TemplateError
+from streams.rules.template import Field, Template, TemplateError
 from streams.rules.yamlload import line_in
 
 OPERATORS = ("all", "any", "not", "optional", "exists", "same_sentence", "article", "lead", "within", "macro",
@@ -63,6 +64,13 @@ class Located:
 
     def line_of(self, path: Path_) -> int:
         return line_in(self.lines, path)
+
+
+#: attributes a bound item may lack (a candidate place has no country; a frame may have no cause)
+MAY_BE_EMPTY = frozenset({("entity", "country"), ("entity", "kind"), ("count", "min"), ("count", "max"),
+                          ("count", "counted"), ("count", "event"), ("frame", "cause"),
+                          ("frame", "location_source"), ("frame", "figures_min"), ("frame", "figures_max"),
+                          ("frame", "theme")})
 
 
 @dataclass
@@ -93,6 +101,10 @@ class Compiler:
         where = self.expression(data["where"], path + ("where",), src, bindings) if "where" in data else None
         title = self.template(data["title"], path + ("title",), src, bindings)
         summary = self.template(data["summary"], path + ("summary",), src, bindings) if "summary" in data else None
+        required = required_bindings(match)
+        self._check_shown(title, path + ("title",), src, bindings, required)
+        if summary is not None:
+            self._check_shown(summary, path + ("summary",), src, bindings, required)
         suppress = data.get("suppress") or {}
         aggregate = data.get("aggregate") or {}
         key_source = aggregate.get("key") or suppress.get("key")
@@ -359,6 +371,25 @@ class Compiler:
                 continue
             self._check_path(f.parts, path, src, bindings, what=f"template {text!r}")
         return tpl
+
+    def _check_shown(self, tpl: Template, path: Path_, src: Located, bindings: Mapping[str, str],
+                     required: set[str]) -> None:
+        """A title or summary never shows "?": a field outside ``[...]`` without a fallback must
+        be bound in every match and be an attribute that always has a value."""
+        for piece in tpl.pieces:
+            if not isinstance(piece, Field) or piece.fallback is not None or piece.parts[0] in ("rule", "article"):
+                continue
+            name = ".".join(piece.parts)
+            root, kind = piece.parts[0], bindings.get(piece.parts[0], "")
+            if root not in required:
+                why = f"'{root}' is not bound in every match (it is optional, or bound in one branch of 'any')"
+            elif (kind, piece.parts[1]) in MAY_BE_EMPTY:
+                why = f"the {piece.parts[1]} of {'an' if kind[:1] in 'aeiou' else 'a'} {kind} may be unknown"
+            else:
+                continue
+            raise self._err(src, path, f"'{{{name}}}' may have no value in {tpl.source!r}: {why}",
+                            f"give it a fallback in words, e.g. {{{name}|a place the article does not name}}, "
+                            f"or put the part that needs it in [...]")
 
     def _check_path(self, parts: tuple[str, ...], path: Path_, src: Located, bindings: Mapping[str, str], what: str) -> None:
         root = parts[0]

@@ -97,6 +97,7 @@ class RuleSet:
             # this article (suppression key ""), never merged with other articles
             key = (rule.suppress_key.render_complete(env) or "") if rule.suppress_key else ""
             groups.setdefault(key, []).append(s)
+        groups = _merge_less_specific_groups(groups)
         return [self._match(rule, key, group, view, article) for key, group in groups.items()]
 
     def _match(self, rule: Rule, key: str, group: Sequence[Solution], view: ExtractionView, article: Article) -> Match:
@@ -152,6 +153,60 @@ def _evidence(items: Sequence[Item], ex: Extraction) -> tuple[Evidence, ...]:
         else:  # the headline: offsets into Article.title
             out.append(Evidence(raw.strip(), start, end, field="title"))
     return tuple(out)
+
+
+# a place that names a whole country (2), or a part of it by compass ("northern Iraq", 1)
+_BREADTH = {"country": 2, "demonym": 2, "area": 1}
+
+
+def _breadth(e: Entity) -> int:
+    return _BREADTH.get(e.kind or "", 0)
+
+
+def _merge_less_specific_groups(groups: dict[str, list[Solution]]) -> dict[str, list[Solution]]:
+    """One alert per event of a rule in an article, told at its most precise: a group of
+    solutions whose places are missing ("Gunmen kill 12", no place) or broader ("Iraq", "northern
+    Iraq") than another group's ("Baghdad", same country), all its other entities the same, joins
+    that group. Its evidence and counts go with it; the precise group's key and facts stay first.
+    Groups with different places of the same precision ("Najaf" and "Kufa") stay apart."""
+    if len(groups) < 2 or len(groups) > MAX_PRUNE:
+        return groups
+    keys = list(groups)
+    places = {k: {n: i for n, i in groups[k][0].bindings if isinstance(i, Entity)} for k in keys}
+    into: dict[str, str] = {}
+    for a in keys:
+        for b in keys:
+            if a != b and b not in into and _covers(places[b], places[a]):
+                into[a] = b
+                break
+    if not into:
+        return groups
+    out: dict[str, list[Solution]] = {k: list(groups[k]) for k in keys if k not in into}
+    for a in keys:
+        if a in into:
+            b = into[a]
+            while b in into:  # a chain: Iraq -> northern Iraq -> Mosul
+                b = into[b]
+            out[b].extend(groups[a])
+    return out
+
+
+def _covers(precise: Mapping[str, Entity], broad: Mapping[str, Entity]) -> bool:
+    """True when every entity of ``broad`` is in ``precise``, the same or a place inside it, and
+    ``precise`` says more: a place inside, or an entity ``broad`` lacks."""
+    if not broad.keys() <= precise.keys():
+        return False
+    more = len(precise) > len(broad)
+    for name, x in broad.items():
+        y = precise[name]
+        if x.id == y.id:
+            continue
+        if (x.country is not None and x.country == y.country and y.type in _PLACE_TYPES
+                and _breadth(x) > _breadth(y)):
+            more = True
+            continue
+        return False
+    return more
 
 
 def _more_specific(a: Item, b: Item) -> bool:

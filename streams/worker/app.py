@@ -35,7 +35,7 @@ from streams.pipeline import PIPELINE_VERSION, ArticlePipeline
 from streams.worker.article_batches import ArticleBatchStage, Prepared
 from streams.worker.consumer import Transport
 from streams.worker.dead_letters import DeadLetters
-from streams.worker.match_suppressor import FaustSuppressionTable, MatchSuppressor
+from streams.worker.match_suppressor import FaustOwnership, FaustSuppressionTable, MatchSuppressor
 from streams.worker.ordered_acks import OrderedAcks
 from streams.worker.runtime import WorkerRuntime
 from streams.worker.sending import FaustSend
@@ -118,7 +118,7 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
     suppressor = MatchSuppressor(table=FaustSuppressionTable(events, seen), send=send, dead_letters=dead_letters,
                                  failures=runtime.failures, metrics=metrics, alerts_topic=settings.alerts_topic,
                                  severity_topics=runtime.severity_topics, pipeline_version=PIPELINE_VERSION,
-                                 generation=lambda: app.consumer_generation_id)
+                                 ownership=FaustOwnership(app))
 
     @app.agent(articles_topic)
     async def process_articles(stream: Any) -> None:  # faust.Stream: noack_take is not on StreamT
@@ -141,7 +141,7 @@ def build_app(settings: Settings, pipeline: ArticlePipeline, registry: Collector
 
     expiry = StateExpiry(
         TablePruner([events, seen], settings.topic_partitions, settings.suppression_grace_s), metrics,
-        busy=lambda: bool(app.rebalancing or app.in_recovery),
+        busy=lambda: bool(app.rebalancing or app.in_recovery or suppressor.writing),
         owned=lambda: {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == settings.matches_topic},
         rule_windows=lambda: {rule.id: rule.window_seconds for rule in pipeline.ruleset.rules})
 

@@ -9,6 +9,22 @@ batch's staged state is written to the table (store and changelog) and the match
 Alert before state: with state first, an alert revision was lost after kill -9 (the redelivered
 match was taken for a duplicate; tests/faults/test_kill9.py). A match that cannot be handled is
 dead-lettered (``match_error``) and the batch goes on.
+
+**Rebalances (``Ownership``).** Faust has no fencing without transactions: a worker whose
+partitions were revoked can still write their changelogs, and the new owner may read such a late
+write in its recovery or after it (its recovery reads each changelog partition past the
+high-water mark it took, the two tables' changelogs independently). An event entry read without
+the markers of the articles it counted makes the new owner count those articles again
+(tests/faults/test_rebalance.py: 121 of 120). So a batch writes state and acks its matches only
+if no rebalance started since it was taken: the epoch (``Ownership.epoch``) changes the moment
+partitions are revoked, before the worker rejoins its group, and Faust flushes the producer on
+revocation, so whatever a batch queued before that is in the changelog before the next owner
+reads it. Otherwise the batch leaves state and acks to whoever owns its partitions next (this
+worker too), who reads the matches again from the committed offset and sends the same alerts.
+A batch taken while a rebalance is still in progress (the tables are being recovered: the state
+is incomplete, and rewritten under the batch) waits until it has ended; then its matches fetched
+before the rebalance (``Ownership.current``; Faust's take buffer keeps them across it) are
+dropped unacked.
 """
 
 from __future__ import annotations
@@ -33,6 +49,7 @@ from streams.worker.sending import Send
 log = logging.getLogger("newsalert.worker")
 
 AGENT = "suppress_matches"
+SETTLE_POLL_S = 0.05  # how often a batch taken during a rebalance looks whether it has ended
 
 
 class SuppressionTable(Protocol):
@@ -70,6 +87,51 @@ class FaustSuppressionTable:
         return table.send_changelog(partition, key, entry)  # type: ignore[no-any-return]
 
 
+class Ownership(Protocol):
+    """What the consumer group says about the partitions this worker owns (``FaustOwnership``)."""
+
+    def epoch(self) -> int:
+        """A number that changes as soon as a rebalance starts (before partitions are revoked)."""
+
+    def settled(self) -> bool:
+        """No rebalance in progress: partitions assigned, tables recovered, positions sought."""
+
+    def current(self, event: Any) -> bool:
+        """The event was fetched in the current assignment (not before the last rebalance)."""
+
+
+class FaustOwnership:
+    """``Ownership`` from a Faust app: ``rebalancing_count`` is raised by the consumer thread's
+    rebalance listener when the revocation starts (``app.on_rebalance_start``), ``rebalancing``
+    stays true until recovery is done and the streams have been sought to their committed
+    offsets, and every message carries the consumer generation it was fetched in."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def epoch(self) -> int:
+        return int(self.app.rebalancing_count)
+
+    def settled(self) -> bool:
+        return not self.app.rebalancing
+
+    def current(self, event: Any) -> bool:
+        return bool(event.message.generation_id == self.app.consumer_generation_id)
+
+
+class SoleOwner:
+    """``Ownership`` of a worker that owns every partition for ever (unit tests, benchmarks)."""
+
+    def epoch(self) -> int:
+        return 0
+
+    def settled(self) -> bool:
+        return True
+
+    def current(self, event: Any) -> bool:
+        return True
+
+
 class StagedState(dict[str, Any]):
     """Staged suppression state: reads fall through to ``table`` (a SuppressionTable, or another
     StagedState), writes stay here."""
@@ -99,7 +161,7 @@ class MatchSuppressor:
     def __init__(self, *, table: SuppressionTable, send: Send, dead_letters: DeadLetters,
                  failures: RecordFailures, metrics: Metrics, alerts_topic: str,
                  severity_topics: Mapping[str, str], pipeline_version: str,
-                 generation: Callable[[], int]) -> None:
+                 ownership: Ownership, settle_timeout_s: float = 60.0) -> None:
         self.table = table
         self.send_message = send
         self.dead_letters = dead_letters
@@ -108,7 +170,22 @@ class MatchSuppressor:
         self.alerts_topic = alerts_topic
         self.severity_topics = severity_topics
         self.pipeline_version = pipeline_version
-        self.generation = generation  # the consumer group generation: changes with every rebalance
+        self.ownership = ownership
+        self.settle_timeout_s = settle_timeout_s  # longest wait for a rebalance to end before a batch
+        # between a batch's marker writes and its entry writes: a new event's markers are there
+        # without their event, which the expiry pass (streams.alerts.expiry) would drop as orphans
+        self.writing = False
+
+    async def _settled(self) -> bool:
+        """Wait until no rebalance is in progress (the tables are recovered: the state is complete
+        and no longer rewritten by the recovery); False after ``settle_timeout_s``."""
+        waited = 0.0
+        while not self.ownership.settled():
+            if waited >= self.settle_timeout_s:
+                return False
+            await asyncio.sleep(SETTLE_POLL_S)
+            waited += SETTLE_POLL_S
+        return True
 
     def decide(self, value: bytes, batch: StagedState) -> Decision:
         """One match against the state. Pure: raises before anything is sent or staged in ``batch``."""
@@ -124,8 +201,22 @@ class MatchSuppressor:
         return Decision(staged, envelope.match, alert, body, tuple(names))
 
     async def handle(self, events: Sequence[Any], ack: Callable[[Any], Awaitable[Any]]) -> None:
-        """Decide a batch of match events, send its alerts, then write its state and ack the events."""
-        generation = self.generation()
+        """Decide a batch of match events, send its alerts, then write its state and ack the events.
+
+        Nothing is written or acked once a rebalance has started since the batch was taken
+        (module docstring)."""
+        ownership = self.ownership
+        if not await self._settled():
+            log.warning("a batch of %d matches waited %.0f s for a rebalance to end: left to be read again",
+                        len(events), self.settle_timeout_s)
+            return
+        epoch = ownership.epoch()
+        stale = [e for e in events if not ownership.current(e)]
+        if stale:
+            # fetched before the last rebalance: their partition may have another owner now, and
+            # is read again from its committed offset by whoever owns it
+            log.info("%d matches fetched before the last rebalance are left to be read again", len(stale))
+            events = [e for e in events if ownership.current(e)]
         batch = StagedState(self.table)
         written_by: dict[str, int] = {}  # state key -> partition of the match event that staged it
         acks: list[Awaitable[Any]] = []
@@ -153,19 +244,31 @@ class MatchSuppressor:
             self.metrics.alert_emitted(alert.rule_id, alert.severity, alert.status)
             log.info("alert %s %s %s: %s (%s, article %s)", alert.status, alert.severity, alert.rule_id,
                      alert.title, alert.alert_id, alert.article_id)
-        if self.generation() != generation:
-            # A rebalance happened meanwhile: these partitions may have a new owner, which reads
-            # the matches again from the committed offset. Writing the state now could land in
-            # the changelog after that owner's: leave state and acks to it.
-            log.info("rebalance during a batch of %d matches: its state is left to the new owner", len(events))
+        if ownership.epoch() != epoch:
+            # A rebalance started meanwhile: these partitions may have a new owner, which reads the
+            # matches again from the committed offset. State written now could reach it after its
+            # recovery (module docstring): leave state and acks to it.
+            log.info("rebalance during a batch of %d matches: its state is left to the next owner", len(events))
             return
         # markers before events, and durable first: an event entry on the changelog then always has
         # its articles' markers there too, so a replay after kill -9 never counts an article twice
         # (ArticleSeen.counted_at tells a marker whose entry was lost: the article is counted again)
-        markers = [self.table.write(written_by[k], k, e) for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
-        await asyncio.gather(*[m for m in markers if m is not None])
-        for skey, entry in batch.items():
-            if not skey.startswith(ARTICLE_KEY_PREFIX):
-                self.table.write(written_by[skey], skey, entry)
+        self.writing = True  # the expiry pass waits: it would take the new markers for orphans
+        try:
+            markers = [self.table.write(written_by[k], k, e)
+                       for k, e in batch.items() if k.startswith(ARTICLE_KEY_PREFIX)]
+            await asyncio.gather(*[m for m in markers if m is not None])
+            if ownership.epoch() != epoch:
+                # the markers were queued before the revocation (Faust flushed them before
+                # rejoining); without their entries they count nothing (ArticleSeen.counted_at),
+                # as after a kill -9 between the two writes
+                log.info("rebalance while the markers of %d matches were written: the rest is left to the next owner",
+                         len(events))
+                return
+            for skey, entry in batch.items():
+                if not skey.startswith(ARTICLE_KEY_PREFIX):
+                    self.table.write(written_by[skey], skey, entry)
+        finally:
+            self.writing = False
         for event in events:
             await ack(event)

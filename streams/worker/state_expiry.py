@@ -2,7 +2,8 @@
 
 ``StateExpiry.run`` is called by a Faust timer every ``NEWSALERT_SUPPRESSION_PRUNE_INTERVAL_S``.
 It does nothing while the worker rebalances or recovers (the table is incomplete until recovery
-is done); otherwise it drops, in the matches partitions this worker owns, the events whose window
+is done) or while a batch of matches is between its marker and entry writes (a new event's markers
+are there without their event); otherwise it drops, in the matches partitions this worker owns, the events whose window
 is over by more than the grace in their partition's event time, with a changelog tombstone each.
 """
 
@@ -31,7 +32,7 @@ class StateExpiry:
                  clock: Callable[[], float] = time.time) -> None:
         self.pruner = pruner
         self.metrics = metrics
-        self.busy = busy  # rebalancing or recovering
+        self.busy = busy  # rebalancing or recovering, or a batch between its marker and entry writes
         self.owned = owned  # matches partitions assigned to this worker
         self.rule_windows = rule_windows  # rule id -> window_seconds of the rules loaded now
         self.clock = clock

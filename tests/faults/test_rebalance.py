@@ -21,9 +21,12 @@ def test_worker_joins_and_leaves_mid_stream(harness: WorkerHarness, pipeline: ob
     harness.partitions = 4
     first, first_port = harness.start_worker()
     with TopicCollector(harness.bootstrap, harness.alerts) as alerts:
-        publisher = RatePublisher(harness.bootstrap, harness.articles, corpus.articles, rate=RATE).start()
+        # a third of the stream is left when the second worker is ready, however long it takes to start
+        publisher = RatePublisher(harness.bootstrap, harness.articles, corpus.articles, rate=RATE,
+                                  hold_at=ARTICLES * 2 // 3).start()
         assert wait_until(lambda: harness.consumed(first_port) >= 100, timeout=60), harness.logs()
         second, second_port = harness.start_worker()  # joins: partitions are split between the two
+        publisher.release()
         assert wait_until(lambda: harness.consumed(second_port) >= 50, timeout=60), (
             f"the joining worker got no work:\n{harness.logs()}")
         assert not checks.complete(corpus, alerts.values()), "the stream ended before the first worker left"

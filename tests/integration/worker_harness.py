@@ -239,11 +239,16 @@ class RatePublisher:
     the producer retries until ``delivery_timeout_ms``."""
 
     def __init__(self, bootstrap: str, topic: str, items: Iterable[dict[str, Any] | bytes],
-                 rate: float | None = None, key: Callable[[dict[str, Any] | bytes], bytes] | None = None) -> None:
+                 rate: float | None = None, key: Callable[[dict[str, Any] | bytes], bytes] | None = None,
+                 hold_at: int | None = None) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
         self.items = list(items)
         self.rate = rate
+        # the stream pauses before item ``hold_at`` until ``release()``: on a slow machine a step of
+        # the test (a worker joining) still happens mid-stream; on a fast one it never waits
+        self.hold_at = hold_at
+        self._go = threading.Event()
         self.key = key or (lambda item: item.get("id", "x").encode() if isinstance(item, dict) else b"raw")
         self.sent_at: list[float] = []
         self.error: BaseException | None = None
@@ -260,6 +265,10 @@ class RatePublisher:
             raise AssertionError(f"publishing failed: {self.error!r}") from self.error
         return not self._thread.is_alive()
 
+    def release(self) -> None:
+        """Let the stream go on past ``hold_at`` (a no-op when it has not got there)."""
+        self._go.set()
+
     @property
     def sent(self) -> int:
         return len(self.sent_at)
@@ -271,6 +280,10 @@ class RatePublisher:
         try:
             start = time.monotonic()
             for i, item in enumerate(self.items):
+                if i == self.hold_at and not self._go.is_set():
+                    waited = time.monotonic()
+                    self._go.wait(300)
+                    start += time.monotonic() - waited  # the rate goes on from where it stopped
                 if self.rate:
                     delay = start + i / self.rate - time.monotonic()
                     if delay > 0:

@@ -8,7 +8,7 @@ import pytest
 from streams.extraction import build_gazetteer as bg
 from streams.extraction.entities import is_non_place
 from streams.extraction.extractor import Extractor, default_extractor
-from streams.extraction.gazetteer import DEFAULT_GAZETTEER, load_gazetteer
+from streams.extraction.gazetteer import DEFAULT_GAZETTEER, load_gazetteer, small_entries
 from streams.models import Article, Entity, Extraction
 
 
@@ -126,9 +126,9 @@ def test_small_place_names_are_filtered() -> None:
 def test_small_places_and_subdivisions_are_in_the_evidence_tier() -> None:
     small = load_gazetteer(DEFAULT_GAZETTEER).small
     assert small is not None and small.size > 300_000
-    taiskirchen = [entries for words, entries, _f in small.lookup("Taiskirchen") if words == ("Taiskirchen",)]
+    taiskirchen = [small_entries(r) for words, r, _f in small.lookup("Taiskirchen") if words == ("Taiskirchen",)]
     assert taiskirchen and taiskirchen[0][0].country == "AT" and taiskirchen[0][0].population < 1000
-    lualaba = [entries for words, entries, _f in small.lookup("Lualaba") if words == ("Lualaba",)]
+    lualaba = [small_entries(r) for words, r, _f in small.lookup("Lualaba") if words == ("Lualaba",)]
     assert lualaba[0][0].id == "region:CD-LU"  # ISO 3166-2 via pycountry
 
 

@@ -22,6 +22,7 @@ class Message:
     timestamp: float
     key: bytes | None
     value: bytes | None
+    generation_id: int = 1  # the consumer group generation it was fetched in
 
 
 @dataclass
@@ -34,8 +35,8 @@ class Event:
 
 
 def event(value: bytes | None, *, topic: str = "articles", partition: int = 0, offset: int = 0,
-          timestamp: float = 1_790_000_000.0, key: bytes | None = b"k") -> Event:
-    return Event(Message(topic, partition, offset, timestamp, key, value))
+          timestamp: float = 1_790_000_000.0, key: bytes | None = b"k", generation: int = 1) -> Event:
+    return Event(Message(topic, partition, offset, timestamp, key, value, generation))
 
 
 @dataclass

@@ -38,6 +38,8 @@ from streams.extraction.frames.cues import (
     ACTIVE_KILL,
     ACTOR_KINDS,
     AFTER_PARTICIPLE,
+    BORDER_LINKS,
+    BORDER_NOUNS,
     CAUSE_ORDER,
     COUNT_FOLLOWERS_EN,
     FORCE_KINDS,
@@ -49,8 +51,10 @@ from streams.extraction.frames.cues import (
     MAX_FRAMES_PER_SENTENCE,
     MODAL_ORDER,
     NON_PLACE_KINDS,
+    NOT_ATTRIBUTIVE_EN,
     PLACE_PREPS,
     PLACE_TYPES,
+    SPONSOR_WORDS,
     SPORT_CONCEPTS_PER_ARTICLE,
     TRIGGERS,
     cues_for,
@@ -245,7 +249,7 @@ class FrameBuilder:
         own = self._own_start(sent, lo, t_lo, t_hi)
         polarity = self._polarity(sent, lo if own is None else own, hi, t_lo, t_hi, cues, own is not None)
         modality = self._modality(sent, lo if own is None else own, hi, t_hi, cues, own is not None)
-        time = self._time(ctx, lo, hi, t_lo, cues)
+        time = self._time(ctx, lo, hi, t_lo, cues, t_hi)
         passive = self._passive(sent, lo, t_lo, t_hi)
         agent = self._agent(ctx, lo, hi)
         # a participle as a modifier ("a filmmaker slain by ..."): the harmed is the noun it modifies
@@ -262,6 +266,11 @@ class FrameBuilder:
         if kind == "deployment" and actor is not None and location is not None and actor.country == location.country:
             # "US and Iraqi troops stormed ... in Mosul": of the forces named together, the foreign one
             actor = self._coordinated_actor(ctx, actor, location) or actor
+        if kind == "deployment" and theme_kind is None and actor is not None and actor.kind == "armed_forces" \
+                and lo <= actor.token_start - sent.first and 0 <= t_lo - (actor.token_end - sent.first) <= 2:
+            # "a growing Russian military build-up", "die Bundeswehr verlegt", "the army has moved": the
+            # forces by name move when the trigger follows them (not "Army deserter ... left")
+            theme_kind, theme_kinds, theme_text = "troops", ("troops",), actor.text
         counts = self._counts(ctx, kind, lo, hi)
         cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
         first, last = sent.first + lo, sent.first + hi - 1
@@ -373,14 +382,18 @@ class FrameBuilder:
                 return cat
         return "fact"
 
-    def _time(self, ctx: SentenceContext, lo: int, hi: int, t_lo: int, cues: list[str]) -> str:
+    def _time(self, ctx: SentenceContext, lo: int, hi: int, t_lo: int, cues: list[str], t_hi: int = 0) -> str:
         sent = ctx.sent
         # English: the auxiliary of the trigger itself ("had sent", "had previously been killed"), not
         # of an earlier verb of the clause ("had made an arrest linked to last week's bombing")
         aux = sent.hits("past_perfect_aux", lo if self.lang == "de" else max(lo, t_lo - 4), t_lo + 1)
         if self.lang == "de":  # verb-final: "angegriffen und verletzt hatte"
             aux += sent.hits("past_perfect_aux", t_lo + 1, min(hi, t_lo + 4))
-        if aux and (self.lang == "en" or german_participle(sent.low[t_lo])):
+        # German: the trigger is the participle, or a phrase ends in it or right before it ("waren
+        # ... ums Leben gekommen", "hatte ... das Leben gekostet")
+        participle = self.lang == "en" or any(german_participle(sent.low[k]) for k in {t_lo, t_hi - 1, t_hi}
+                                              if 0 <= k < min(hi, len(sent.low)))
+        if aux and participle:
             cues.append(aux[0][1])
             return "background"
         since = {i for i, _ in sent.hits("since", 0, hi)}
@@ -430,7 +443,8 @@ class FrameBuilder:
         end = t_hi if t_hi is not None else t_lo + 1
         if self.lang == "en" and sent.low[end - 1].endswith(("ed", "slain", "down", "dead", "shot")):
             nxt = sent.low[end] if end < len(sent.low) else ""
-            return nxt in AFTER_PARTICIPLE or not nxt.isalpha()
+            # a number after it is its object, as a number word is ("gunmen killed 23 villagers")
+            return nxt in AFTER_PARTICIPLE or not (nxt.isalpha() or nxt[:1].isdigit())
         return False
 
     def _theme(self, ctx: SentenceContext, kind: str, clause: int, lo: int, hi: int, t_lo: int,
@@ -618,8 +632,11 @@ class FrameBuilder:
             return True  # "marines die", "Menschen starben"
         noun_trigger = ctx.sent.tokens[t_lo].text[:1].isupper() and self.lang == "de"
         verbal = t_lo > 0 and bool(ctx.sent.hits("cause:violence", t_lo - 1, t_lo))  # "shot dead"
-        if not verbal and (noun_trigger or tok in ("dead", "deaths", "death", "casualties", "victims", "toll",
-                                                   "wounded", "injured")):
+        # "the wounded", "five injured" name the harmed; "a civilian was wounded when troops ..." is
+        # a passive, whose harmed stand before it
+        adjectival = tok in ("dead", "deaths", "death", "casualties", "victims", "toll") or (
+            tok in ("wounded", "injured") and not passive)
+        if not verbal and (noun_trigger or adjectival):
             return True
         if self.lang == "de" and german_participle(tok):
             # verb-final: subject and object both stand before the participle ("Soldaten haben
@@ -660,6 +677,13 @@ class FrameBuilder:
             i = e.token_start - sent.first
             if not lo <= i < hi:
                 continue
+            if self._attributed(sent, i, e.token_end - sent.first):
+                continue  # "nach Angaben der ukrainischen Regierung": who says so, not who acts
+            if self._border_of(sent, i):
+                continue  # "an die Grenze zur Ukraine", "the border with Iraq": whose border, not who
+            j = e.token_end - sent.first
+            if j + 1 < len(sent.low) and sent.low[j] == "-" and sent.low[j + 1] in SPONSOR_WORDS:
+                continue  # "Chadian-backed rebels": who backs them, not who moves
             if kind == "deployment" and any(0 <= e.token_start - end <= 4 for end in harmed_after):
                 continue  # "has killed more than 100 Palestinians since tanks rolled in": the harmed act not
             if e.country is None:
@@ -689,6 +713,9 @@ class FrameBuilder:
         if kind == "harm":
             candidates = [(d, e) for d, e in candidates if e.token_start - sent.first < t_lo]
         if candidates:
+            subject = self._german_subject(sent, lo, [e for _, e in candidates]) if kind == "deployment" else None
+            if subject is not None:
+                return subject, origin
             candidates.sort(key=lambda c: c[0])
             return candidates[0][1], origin
         if origin is not None and kind == "deployment":
@@ -746,9 +773,11 @@ class FrameBuilder:
         speech_spans = [i for i, _ in sent.hits("speech", 0, len(sent.tokens))]
 
         def ok(e: Entity) -> bool:
-            if e.type not in PLACE_TYPES or e.kind in NON_PLACE_KINDS or e is actor:
+            if e.type not in PLACE_TYPES or e.kind in NON_PLACE_KINDS or e is actor or self._attributive(sent, e):
                 return False
             i = e.token_start - sent.first
+            if self._border_of(sent, i):
+                return False  # "an die Grenze zur Ukraine": the border, on either side
             # "said in Kyiv", "told reporters in Ankara": where someone spoke
             return not any(0 < i - s <= 4 for s in speech_spans) and (ctx.is_place(e) or self._after_prep(sent, i))
 
@@ -782,6 +811,48 @@ class FrameBuilder:
                 if lead_country is not None:
                     return lead_country, "lead"
         return None, None
+
+    @staticmethod
+    def _border_of(sent: ClauseSentence, i: int) -> bool:
+        """The entity at ``i`` follows "Grenze zu(r)", "border with": the state whose border it is."""
+        return i >= 2 and sent.low[i - 1] in BORDER_LINKS and sent.low[i - 2] in BORDER_NOUNS
+
+    def _german_subject(self, sent: ClauseSentence, lo: int, entities: list[Entity]) -> Entity | None:
+        """German main clause: a state first in the clause, an article at most before it, and a
+        verb right after it ("Russland hat ... verlegt", "Die USA schicken") is the subject, however
+        far the participle stands at the end."""
+        if self.lang != "de":
+            return None
+        for e in entities:
+            i, j = e.token_start - sent.first, e.token_end - sent.first
+            first = i == lo or (i == lo + 1 and sent.low[lo] in self.cues.words["determiners"])
+            if first and j < len(sent.tokens) and sent.tokens[j].text.isalpha() and sent.tokens[j].text.islower():
+                return e
+        return None
+
+    def _attributed(self, sent: ClauseSentence, i: int, j: int) -> bool:
+        """The entity at tokens [i, j) names a source: an attribution word up to four lower-case
+        words before it ("according to Iraqi officials") or after it ("der Regierung zufolge")."""
+        before = sent.hits("attribution_before", max(0, i - 4), i)
+        # only articles, adjectives and "to" between: "nach Angaben der ukrainischen Regierung", not
+        # "Laut ungarischen Medien hat Serbien"
+        if before and all(t.text.isalpha() and t.text.islower() for t in sent.tokens[before[-1][0] + 1:i]):
+            return True
+        after = sent.hits("attribution_after", j, j + 4)
+        return bool(after) and "," not in sent.low[j:after[0][0]]
+
+    def _attributive(self, sent: ClauseSentence, e: Entity) -> bool:
+        """English: a country's name between a determiner or "of" and a noun names whose it is, not
+        where ("in a series of US air strikes", "the US embassy"); right after a place preposition
+        it is a place ("to Ukraine next month", "in Iraq today")."""
+        if self.lang != "en" or e.kind != "country":
+            return False
+        i, j = e.token_start - sent.first, e.token_end - sent.first
+        if j >= len(sent.tokens) or i == 0 or sent.low[i - 1] in self.place_preps:
+            return False
+        nxt = sent.tokens[j].text
+        return (nxt.isalpha() and nxt.islower() and not nxt.endswith("ed") and nxt not in FUNCTION_WORDS_EN
+                and nxt not in AFTER_PARTICIPLE and nxt not in self.place_preps and nxt not in NOT_ATTRIBUTIVE_EN)
 
     def _after_prep(self, sent: ClauseSentence, i: int) -> bool:
         """A place preposition up to four words before token ``i`` with no comma or verb-like word

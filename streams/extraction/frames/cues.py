@@ -63,6 +63,16 @@ AFTER_PARTICIPLE = frozenset({"", "in", "at", "by", "near", "on", "during", "aft
 FUNCTION_WORDS_EN = frozenset({"in", "into", "to", "at", "on", "and", "or", "were", "was", "have", "had", "are",
                                 "is", "of", "from", "with", "for", "as", "who", "which", "that", "has", "will",
                                 "would", "said", "say", "says", "near", "across", "over", "but", "than"})
+# "Chadian-backed rebels", "Iranian-funded militias": a sponsor, not the forces' own state
+SPONSOR_WORDS = frozenset({"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned",
+                           "financed", "equipped", "inspired"})
+# "an die Grenze zur Ukraine", "the border with Iraq": the state whose border it is
+BORDER_NOUNS = frozenset({"grenze", "grenzen", "border", "borders", "frontier"})
+BORDER_LINKS = frozenset({"zu", "zur", "zum", "with"})
+# words after a country's name that leave it a place ("in Iraq since", "in Syria could")
+NOT_ATTRIBUTIVE_EN = frozenset({"since", "could", "can", "may", "might", "must", "should", "did", "does", "do",
+                                 "be", "been", "being", "until", "till", "yet", "so", "because", "if", "where",
+                                 "while", "when", "after", "before", "under", "amid", "against", "every", "each"})
 PLACE_PREPS = {
     "de": frozenset({"in", "im", "ins", "nach", "bei", "beim", "nahe", "an", "am", "auf", "vor", "über", "gen"}),
     "en": frozenset({"in", "into", "to", "at", "near", "inside", "toward", "towards", "over", "on", "outside",
@@ -73,7 +83,8 @@ PLACE_PREPS = {
 CAUSE_NAMES = dict(CAUSE_ORDER)
 # lists matched on the word as written only: a lemma would make "wurde" a "werden" (future)
 TEXT_ONLY = frozenset({"negation", "not_negation", "past_perfect_aux", "passive_aux", "clause_openers",
-                        "clause_breaks", "since", "relative_openers", "relative_aux", "infinitive_marker", "event_after"} | {f"modality:{m}" for m in MODAL_ORDER})
+                        "clause_breaks", "since", "relative_openers", "relative_aux", "infinitive_marker", "event_after",
+                        "attribution_before", "attribution_after"} | {f"modality:{m}" for m in MODAL_ORDER})
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,7 @@ def cues_for(lang: str) -> Cues:
                 "relative_aux", "event_after", "deadly", "combat", "not_trigger_endings", "current_markers",
                 "infinitive_marker", "infinitive_verbs", "not_violence_prefixes", "anaphoric_counted", "determiners",
                 "aimed_at", "circumstance_triggers", "circumstance_prepositions", "deictic", "deictic_determiners",
-                "deictic_nouns"):
+                "deictic_nouns", "attribution_before", "attribution_after"):
         lists[key] = list(raw[key].get(lang, []))
     for cat, per_lang in raw["modality"].items():
         lists[f"modality:{cat}"] = list(per_lang.get(lang, []))
