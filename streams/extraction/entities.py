@@ -32,10 +32,12 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 9. German hyphenated demonyms ("deutsch-israelische", "Deutsch-Kanadier"): when every part is a
    demonym, the token is one, with the last part's id.
 
-Rules 10-16 (evidence for small places, candidates, datelines, non-places, names) and 17-23
-(names by their shape and neighbours, module ``place_names``; towns take no article) are listed
-in docs/extraction.md and tested in tests/unit/test_extraction_places.py and
-test_extraction_place_names.py.
+Rules 10-16 (evidence for small places, candidates, datelines, non-places, names), 17-23
+(names by their shape and neighbours, module ``place_names``; towns take no article) and 24-28
+(German place adjectives and person nouns by derivation, armed forces' adjectives, one sense per
+article, town districts) are listed in docs/extraction.md and tested in
+tests/unit/test_extraction_places.py, test_extraction_place_names.py and
+test_extraction_place_adjectives.py.
 """
 
 from __future__ import annotations
@@ -286,6 +288,10 @@ class EntityMatcher:
         self._frequent_words: frozenset[str] | None = None
         self._info_cache: dict[str, tuple[tuple[SmallName, ...], bool, int]] = {}
         self._start_cache: dict[str, int] = {}
+        self._derived_cache: dict[str, GazEntry | None] = {}  # -isch adjectives
+        self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
+        self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
+        self._district_cache: dict[str, GazEntry | None] = {}  # "Wien-Hietzing"
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -342,7 +348,9 @@ class EntityMatcher:
         next_free = 0
         place_ends: set[int] = set()  # token ends of accepted main-table places (rule 20)
         parts: list[EntityHit] = []  # rule 21: "Oberperu"
-        for i in [k for k, w in enumerate(words) if w in lengths or "-" in w or w[:1].isupper()]:
+        derive = self.lang == "de"
+        for i in [k for k, w in enumerate(words)
+                  if w in lengths or "-" in w or w[:1].isupper() or (derive and "isch" in w)]:
             if i < next_free:
                 continue
             w = words[i]
@@ -429,6 +437,19 @@ class EntityMatcher:
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
+                district = None if i > 0 and words[i - 1].lower() in REGION_NOUNS else self._city_district(w)
+                if district is not None:  # not "Landkreis Straubing-Bogen": a county named after two towns
+                    spans.append((i, i + 1, ((district, ""),)))  # "Wien-Hietzing", "Salzburg-Siezenheim"
+                    place_ends.add(i + 1)
+                    continue
+            if derive and lens is None and "isch" in w and w.endswith(ISCH_ENDINGS) \
+                    and (w[:1].islower() or sentence_starts[i]):
+                derived = self._isch_adjective(w)
+                if derived is not None:
+                    spans.append((i, i + 1, ((derived, ""),)))  # "sibirischen", "kaukasische"
+                    continue
+                if w[:1].islower():
+                    continue
             if not w[:1].isupper():
                 continue
             if self.lang == "de" and lens is None:
@@ -452,6 +473,26 @@ class EntityMatcher:
                 if found is not None:
                     pending.append(found)
                     next_free = found[1]
+                    continue
+            if derive and name_like and w.endswith(PERSON_NOUN_ENDINGS_DE):
+                person = self._person_noun(w)
+                prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+                if person is not None and (not w.endswith("s") or prev in GENITIVE_ARTICLES_DE or (
+                    prev.islower() and prev.endswith("en"))
+                ) and self._accept((person, ""), words, i, i + 1, sentence_starts):
+                    # a genitive after an article ("des Spaniers", "des beschuldigten Irakers"), not a
+                    # name's ("seit Springers Vorstoß")
+                    spans.append((i, i + 1, ((person, ""),)))  # "des Amerikaners", "die Kroatin"
+                    continue
+            if derive and name_like and w.endswith("er"):
+                derived = self._er_adjective(words, i, sentence_starts)
+                if derived is not None:
+                    spans.append((i, i + 1, ((derived, ""),)))  # "Madrider Regierung", "Bachmuter Front"
+                    continue
+                if i + 1 < n and words[i + 1] in PLACE_ADJECTIVE_HEADS_DE and self._unknown_adjective(words, i, sentence_starts):
+                    # "der Hallwanger Bürgermeister", "im Ahltener Wald": a place the gazetteer lacks
+                    entry = GazEntry(f"candidate:{w.lower()}", w, "NORP", "demonym", None, 0)
+                    parts.append(EntityHit(i, i + 1, entry, source="candidate"))
                     continue
             cand = self._name_candidate(words, i, sentence_starts, shape, pending, place_ends) if name_like else None
             if cand is not None:
@@ -493,6 +534,14 @@ class EntityMatcher:
                         chosen = best
             if chosen.type in PLACE_TYPES and end == start + 1 and is_non_place(words[start]):
                 continue
+            if chosen.kind == "armed_forces" and self.lang == "de" and end - start == 2:
+                adjective = self._forces_adjective(words[start], chosen.country)
+                if adjective is not None:
+                    # "die israelische Armee": the country's adjective stays NORP, the noun names
+                    # the forces (German names the adjective and the army as two things)
+                    hits.append(EntityHit(start, start + 1, adjective))
+                    hits.append(EntityHit(start + 1, end, chosen))
+                    continue
             hits.append(EntityHit(start, end, chosen))
         place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
         place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
@@ -504,6 +553,7 @@ class EntityMatcher:
                 hits.append(hit)
         hits.extend(parts)
         hits.sort(key=lambda h: h.token_start)
+        hits = self._persons_named_like_towns(words, sentence_starts, hits)
         if self.lang == "de":
             hits = self._with_positional_adjectives(words, hits)
         return mark_dateline(words, sentence_starts, hits)
@@ -693,6 +743,10 @@ class EntityMatcher:
             or part_of_place(w) is not None
             or (w.isupper() and w.isalpha() and len(w) >= 3)
             or small_names
+            or (self.lang == "de" and (
+                ("isch" in w and w.endswith(ISCH_ENDINGS))  # rule 25: "sibirischen"
+                or (name_like and w.endswith(DERIVED_ENDINGS_DE))  # rules 25-26: "Madrider", "Kroatin"
+            ))
         ):
             start_class = ANY_START
         else:
@@ -1027,10 +1081,204 @@ class EntityMatcher:
         chosen = max(pool, key=lambda e: (doc_counts.get(e.country or "", 0), e.population)) if named else pool[0]
         return EntityHit(start, end, chosen)
 
+    def _derived_place(self, stem: str, suffixes: tuple[str, ...], er: bool) -> GazEntry | None:
+        """The place a German adjective's stem is derived from: the stem with one of ``suffixes``
+        is a place of the main table that is no word or name (a region, area, island, sea,
+        mountain, historical region or continent; a city of the German-speaking countries of
+        100,000 or more for -isch, "kölnisch", "bremisch"; any city of the main table for -er,
+        ``er``), as a NORP entry of that place. Cities abroad take -er, not -isch ("kindisch" is
+        no adjective of Kindu). The evidence tier is left out: its towns' adjectives are surnames
+        as often ("Mayrhofer", "Steininger")."""
+        bases = [stem]
+        plain = stem.translate(_UMLAUTS)
+        if plain != stem and not er:
+            bases.append(plain)  # "pfälzisch" -> Pfalz
+        for base in bases:
+            for suffix in suffixes:
+                for c, flags in self.table.get((base + suffix,), ()):
+                    if flags or c.type not in PLACE_TYPES:
+                        continue
+                    if (c.kind in DERIVABLE_KINDS and (suffix != "a" or c.kind in ("island", "area"))) or (
+                        c.kind == "city" and (er or (c.population >= SMALL_CITY and c.country in HOME_COUNTRIES["de"]))
+                    ):
+                        return GazEntry(c.id, c.name, "NORP", "demonym", c.country, 0)
+        return None
+
+    def _isch_adjective(self, w: str) -> GazEntry | None:
+        """German adjectives in -isch of places the gazetteer has no adjective for, by the rules of
+        German derivation (``demonyms.py`` applies them to countries): "sibirischen" (Sibirien),
+        "kaukasische" (Kaukasus), "karibischen" (Karibik), "andalusisches" (Andalusien),
+        "balkanische" (Balkan), "hamburgischen" (Hamburg). Cached per word."""
+        if w in self._derived_cache:
+            return self._derived_cache[w]
+        low = w.lower()
+        stem = low[: low.rindex("isch")]
+        found = None
+        for prefix in ATTITUDE_PREFIXES_DE:
+            if low.startswith(prefix) and len(low) - len(prefix) >= 6:
+                # "prorussischen", "antiamerikanische": the demonym after the prefix
+                found = next((c for c, _f in self.table.get((low[len(prefix):],), ()) if c.type == "NORP"), None)
+                if found is not None:
+                    break
+        if found is None and len(stem) >= 4 and stem.isalpha():
+            found = self._derived_place(stem[:1].upper() + stem[1:], ISCH_BASE_SUFFIXES, er=False)
+        if len(self._derived_cache) > INFO_CACHE_LIMIT:
+            self._derived_cache.clear()
+        self._derived_cache[w] = found
+        return found
+
+    def _er_adjective(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> GazEntry | None:
+        """German place adjectives in -er of any place the gazetteer knows, before a noun
+        ("die Madrider Regierung", "an der Bachmuter Front", "der Schalker Rückstand"): the word
+        less -er (-r after -e, -er for -en and -el: Bremer, Dresdner, Basler) is a place, and the
+        word itself is no word of the lexicons nor a given name. Not a surname (after a given name
+        or a title) nor part of an organisation's name ("Madrider Zeitung")."""
+        w = words[i]
+        end = i + 1
+        nxt = words[end] if end < len(words) and not sentence_starts[end] else ""
+        if not (nxt[:1].isupper() and nxt.replace("-", "").isalpha()) or nxt in NAME_CONTINUATIONS \
+                or nxt in NORP_NAME_NOUNS_DE or nxt.lower() in self._stop_words or len(w) < 6:
+            return None
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE:
+            return None
+        if w in self._er_cache:
+            return self._er_cache[w]
+        found = None
+        if w not in self.given_names and not self._known_word(w):
+            found = (
+                self._derived_place(w[:-2], ("", "e"), er=True)  # Madrid, Schalke
+                or self._derived_place(w[:-2], ("en",), er=True)  # Bremen
+                or self._derived_place(w[:-3], ("en", "el"), er=True)  # Dresden, Basel
+            )
+        if len(self._er_cache) > INFO_CACHE_LIMIT:
+            self._er_cache.clear()
+        self._er_cache[w] = found
+        return found
+
+    def _persons_named_like_towns(
+        self, words: Sequence[str], sentence_starts: Sequence[bool], hits: list[EntityHit]
+    ) -> list[EntityHit]:
+        """Rule 27, one sense per article: a town's name that the article uses as a person's name
+        (right after a given name, a title or "Vorname von": "Claudia Roth", "Bischof Dalberg",
+        "Karl von Dalberg") names that person elsewhere in the article too ("Roth sagte"), unless a
+        locative or a place noun stands before it ("in Roth"). Towns under 100,000 inhabitants
+        and the evidence tier only."""
+        towns = [h for h in hits if h.token_end == h.token_start + 1 and h.entry.kind == "city"
+                 and h.entry.population < SMALL_CITY and h.source == "gazetteer"]
+        if not towns:
+            return hits
+        names = {words[h.token_start] for h in towns}
+        town_starts = {h.token_start for h in towns}
+        persons = set()
+        for k in [k for k, w in enumerate(words) if w in names]:
+            if k == 0 or sentence_starts[k]:
+                continue
+            w = words[k]
+            prev = words[k - 1]
+            if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE or (
+                prev == "von" and k >= 2 and not sentence_starts[k - 1] and words[k - 2] in self.given_names
+            ):
+                persons.add(w)
+        if not persons:
+            return hits
+        out = []
+        for h in hits:
+            i = h.token_start
+            if i in town_starts and words[i] in persons:
+                prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+                located = prev.lower() in self.locatives or prev in PLACE_NOUNS_DE or prev in PLACE_NOUNS_EN \
+                    or self._strong_preposition(words, i, sentence_starts)
+                if not located:
+                    continue
+            out.append(h)
+        return out
+
+    def _city_district(self, word: str) -> GazEntry | None:
+        """Rule 28: "Wien-Hietzing", "Berlin-Kreuzberg", "Wals-Siezenheim": a town of the main
+        table joined by a hyphen to a place of the same country (main table or evidence tier) is
+        that place, the part of the town ("Berlin-Besuch", "Wien-Wahl" are no places: their second
+        part is no place of the town's country). Not after a region noun: "Landkreis
+        Straubing-Bogen" is a county named after two towns."""
+        if word in self._district_cache:
+            return self._district_cache[word]
+        found = None
+        parts = word.split("-")
+        if len(parts) == 2 and len(parts[1]) >= 4 and parts[1][:1].isupper() and parts[1][1:].islower() \
+                and parts[0].isalpha():
+            town = next((c for c, flags in self.table.get((parts[0],), ()) if c.kind == "city" and not flags), None)
+            if town is not None:
+                found = next((c for c, _flags in self.table.get((parts[1],), ())
+                              if c.kind in ("city", "region") and c.country == town.country and c.id != town.id), None)
+                if found is None and self.small is not None:
+                    for names, records, _flags in self.small.lookup(parts[1]):
+                        if names == (parts[1],):
+                            found = next((e for e in small_entries(records)
+                                          if e.country == town.country and e.type in PLACE_TYPES), None)
+                            break
+        if len(self._district_cache) > INFO_CACHE_LIMIT:
+            self._district_cache.clear()
+        self._district_cache[word] = found
+        return found
+
+    def _person_noun(self, w: str) -> GazEntry | None:
+        """Rule 25, person nouns: the genitive of a person noun in -er ("des Amerikaners", "des
+        Berliners") and the feminine of one in -er or -e ("die Kroatin" <- Kroate, "Brasilianerinnen"
+        <- Brasilianer; "Kärntnerin" <- Kärntner, the -er adjective of a place of the main table).
+        Cached per word."""
+        if w in self._person_cache:
+            return self._person_cache[w]
+        found = None
+        bases: list[str] = []
+        if w.endswith("ers"):
+            bases = [w[:-1]]
+        elif w.endswith("innen"):
+            bases = [w[:-5], w[:-5] + "e"]
+        elif w.endswith("in"):
+            bases = [w[:-2], w[:-2] + "e"]
+        for base in bases:
+            if len(base) < 4 or not (base.endswith("er") or base.endswith("e")):
+                continue
+            found = next((c for c, _f in self.table.get((base,), ()) if c.type == "NORP" and c.kind == "demonym"), None)
+            if found is None and base.endswith("er") and not w.endswith("s") and not self._known_word(base) \
+                    and base not in self.given_names:
+                found = (
+                    self._derived_place(base[:-2], ("", "e", "en"), er=True)
+                    or self._derived_place(base[:-3], ("en", "el"), er=True)
+                )
+            if found is not None:
+                break
+        if len(self._person_cache) > INFO_CACHE_LIMIT:
+            self._person_cache.clear()
+        self._person_cache[w] = found
+        return found
+
+    def _unknown_adjective(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
+        """Rule 26: a capitalised word in -er that no lexicon knows (not a word, a frequent word, a
+        given name or a name of the main table), before a noun of a place's community, land or
+        institutions (``PLACE_ADJECTIVE_HEADS_DE``), is the adjective of a place the gazetteer
+        lacks. Not after a given name or a title (a surname)."""
+        w = words[i]
+        if len(w) < 6 or not w[1:].islower() or sentence_starts[i + 1] or w in self.given_names:
+            return False
+        prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
+        if prev in self.given_names or prev.split("-")[-1] in PERSON_TITLES_DE:
+            return False
+        return not self._word_like(w) and not self._known_word(w[:-2])
+
+    def _forces_adjective(self, word: str, country: str | None) -> GazEntry | None:
+        """The demonym entry of the adjective that opens a German armed-forces name ("israelische"
+        in "israelische Armee"), or None ("Rote Armee")."""
+        for c, _flags in self.table.get((word,), ()):
+            if c.type == "NORP" and c.kind == "demonym" and c.country == country:
+                return c
+        return None
+
     def _demonym_compound(self, word: str) -> Candidate | None:
         """Rule 9: "deutsch-israelische", "Deutsch-Kanadier": every part a demonym -> the last
         demonym's; compass adjectives may stand among them ("europäisch-westlichen",
-        "west-europäische")."""
+        "west-europäische"), and in German the prefixes of attitude and of the United States
+        ("pro-russischen", "anti-israelische", "US-amerikanische")."""
         parts = word.split("-")
         if len(parts) < 2 or not all(parts):
             return None
@@ -1039,7 +1287,7 @@ class EntityMatcher:
             cands = self.table.get((part.lower(),)) or (self.table.get((part,)) if k == len(parts) - 1 else None)
             if cands and cands[0][0].type == "NORP":
                 found = cands[0]
-            elif self.lang != "de" or not compass_adjective(part):
+            elif self.lang != "de" or not (compass_adjective(part) or (k < len(parts) - 1 and part in DEMONYM_PREFIXES_DE)):
                 return None
         return found
 
@@ -1073,7 +1321,7 @@ class EntityMatcher:
         town's adjective after a title: a surname), "Berliner Zeitung", "Hamburger Mieterverein"
         (part of an organisation's name) are no demonyms."""
         w = words[start]
-        if end == start + 1 and w[:1].isupper() and (w.endswith("isch") or w == "Deutsch"):
+        if end == start + 1 and w[:1].isupper() and w[1:2].islower() and (w.endswith("isch") or w == "Deutsch"):
             return True
         if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
             return True
@@ -1147,6 +1395,7 @@ class EntityMatcher:
             and start > 0
             and not sentence_starts[start]
             and words[start][:1].isupper()
+            and words[start][1:2].islower()  # not "US-amerikanische Soldaten": capitals of an abbreviation
             and end < len(words)
             and words[end][:1].isupper()
             and (words[start].lower(),) in self.table
@@ -1202,6 +1451,26 @@ class EntityMatcher:
         return True
 
 
+ISCH_ENDINGS = ("isch", "ische", "ischen", "ischer", "isches", "ischem")
+# what a German adjective in -isch drops of its place's name (Sibirien, Schweden, Ukraine, Kaukasus,
+# Karibik, Tschechoslowakei, Korea, Korsika, Balkan)
+ISCH_BASE_SUFFIXES = ("ien", "en", "e", "us", "ik", "ei", "a", "ika", "")
+ATTITUDE_PREFIXES_DE = ("pro", "anti")
+PERSON_NOUN_ENDINGS_DE = ("ers", "in", "innen")
+DERIVED_ENDINGS_DE = ("er", *PERSON_NOUN_ENDINGS_DE)
+GENITIVE_ARTICLES_DE = _words("des eines dieses jenes jedes keines meines seines ihres unseres")
+# nouns of a place's community, land and institutions: an unknown word in -er before them is the
+# adjective of a place ("der Hallwanger Bürgermeister", "im Ahltener Wald"; rule 26)
+PLACE_ADJECTIVE_HEADS_DE = _words(
+    "Wald Forst Heide Moor Becken Umland Raum Gebiet Bezirk Kreis Landkreis Stadtteil Ortsteil Stadtbezirk "
+    "Innenstadt Altstadt Stadtgebiet Stadtrand Umgebung Region Gemeinde Stadtrat Gemeinderat Ortsrat Kreistag "
+    "Stadtverwaltung Rathaus Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin Bahnhof "
+    "Hauptbahnhof Hafen Flughafen Krankenhaus Polizei Feuerwehr Bürger Einwohner Landgericht Amtsgericht "
+    "Staatsanwaltschaft Friedhof Marktplatz Stadtpark"
+)
+DEMONYM_PREFIXES_DE = frozenset({"pro", "Pro", "anti", "Anti", "US"})
+DERIVABLE_KINDS = frozenset({"region", "area", "island", "sea", "mountain", "historical", "desert", "continent"})
+_UMLAUTS = str.maketrans("äöü", "aou")
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
 
 
