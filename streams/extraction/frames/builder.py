@@ -531,11 +531,19 @@ class FrameBuilder:
         ("two American soldiers", "12 Iraqis"), else the kind of the number before it when the
         only noun is the harm word ("two soldiers were killed and three wounded")."""
         sent = ctx.sent
+        if ctx.harm_counts is None:
+            ctx.harm_counts = self._sentence_harm_counts(ctx)
+        return [(k, ck) for k, ck in ctx.harm_counts if lo <= k.token_start - sent.first < hi]
+
+    def _sentence_harm_counts(self, ctx: SentenceContext) -> list[tuple[Count, str]]:
+        """The kind of harmed each count of the sentence counts, in text order; a kind carries over
+        to the next count ("two soldiers were killed and two others wounded"). Once per sentence:
+        a sentence of 500 numbers and 500 harm words asks for it 500 times."""
+        sent = ctx.sent
         out: list[tuple[Count, str]] = []
         last: str | None = None
         for k in sorted(ctx.counts, key=lambda c: c.token_start):
-            i = k.token_start - sent.first
-            if i >= hi or k.event not in HARM_EVENTS:
+            if k.event not in HARM_EVENTS:
                 continue
             ck = self.cues.count_kinds.get(k.counted or "")
             if ck is not None and self._counted_across_relative(sent, k):
@@ -558,8 +566,7 @@ class FrameBuilder:
             if ck is None:
                 continue
             last = ck
-            if lo <= i:
-                out.append((k, ck))
+            out.append((k, ck))
         return out
 
     def _counted_across_relative(self, sent: ClauseSentence, k: Count) -> bool:

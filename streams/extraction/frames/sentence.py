@@ -155,6 +155,9 @@ class SentenceContext:
         self.agent_tokens: set[int] = set()
         self.shared: dict[str, bool] = {} if shared is None else shared  # article-wide answers
         self._roles: dict[tuple[int, str], bool] = {}
+        # the harmed kind of each count of the sentence, in order (FrameBuilder._harm_counts):
+        # computed once per sentence, not once per trigger
+        self.harm_counts: list[tuple[Count, str]] | None = None
 
     def _role(self, e: Entity, role: str) -> bool:
 
