@@ -1,11 +1,12 @@
 """Entity quality on GermEval 2014 (German NER, dev split): LOC and LOCderiv, strict spans.
 
     .venv/bin/python benchmarks/eval_germeval.py [--data ../shared/data/germeval2014/NER-de-dev.tsv] [--show N]
-        [--half even|odd] [--errors FILE]
+        [--half even|odd] [--part K/N] [--errors FILE]
 
 ``--half even`` keeps the sentences with an even index (0, 2, 4 ...; the half the place rules
-were tuned on), ``--half odd`` the others (held out); ``--errors FILE`` writes every LOC and
-LOCderiv error with its sentence.
+were tuned on in the first three rounds), ``--half odd`` the others; ``--part K/N`` keeps the
+sentences whose index is K modulo N (the fourth round tuned on ``--part 1/4`` and kept
+``--part 3/4`` held out); ``--errors FILE`` writes every LOC and LOCderiv error with its sentence.
 
 Each sentence is rebuilt from its gold tokens joined by single spaces and extracted as German
 (``Extractor.extract_as``, no language detection). Predicted entity character spans are mapped to
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--show", type=int, default=0, help="print the N most frequent false positives/negatives")
     parser.add_argument("--half", choices=("even", "odd"), help="only sentences with an even/odd index")
+    parser.add_argument("--part", help="K/N: only sentences whose index is K modulo N")
     parser.add_argument("--errors", type=Path, help="write every error with its sentence to this file")
     args = parser.parse_args()
     if not args.data.is_file():
@@ -80,6 +82,13 @@ def main() -> None:
     sentences = read(args.data)
     if args.half:
         sentences = sentences[0 if args.half == "even" else 1 :: 2]
+    part = ""
+    if args.part:
+        k, _, n = args.part.partition("/")
+        if not (k.isdigit() and n.isdigit() and 0 <= int(k) < int(n)):
+            raise SystemExit(f"--part {args.part!r}: expected K/N with 0 <= K < N")
+        sentences = sentences[int(k) :: int(n)]
+        part = f" (part {args.part})"
     error_lines: list[str] = []
     ex = Extractor.from_settings()
     articles = [Article(id=str(i), text=" ".join(w)) for i, (w, _, _) in enumerate(sentences)]
@@ -117,7 +126,7 @@ def main() -> None:
     if args.errors:
         args.errors.write_text("\n".join(sorted(error_lines)) + "\n", encoding="utf-8")
     half = f" ({args.half} half)" if args.half else ""
-    print(f"GermEval 2014 dev{half}: {len(sentences)} sentences, extracted in {ex.start_seconds:.1f} s start-up")
+    print(f"GermEval 2014 dev{half}{part}: {len(sentences)} sentences, extracted in {ex.start_seconds:.1f} s start-up")
     for cls in CLASSES:
         p = tp[cls] / n_pred[cls] if n_pred[cls] else 0.0
         r = tp[cls] / n_gold[cls] if n_gold[cls] else 0.0

@@ -317,6 +317,18 @@ def german_name_inflections(name: str) -> list[str]:
     return out
 
 
+def german_country_inflections(name: str) -> list[str]:
+    """Case forms of one-word German country names besides the genitive in -s: the dative plural
+    ("in den Niederlanden") and the genitive in -es ("des modernen Griechenlandes")."""
+    if " " in name:
+        return []
+    if name.endswith("lande"):
+        return [name + "n"]
+    if name.endswith("land"):
+        return [name + "es"]
+    return []
+
+
 def clean_cldr(name: str) -> list[str]:
     """CLDR display names -> matchable names: "Bosnia & Herzegovina" -> "... and ...", "(Burma)" split."""
     out = []
@@ -470,7 +482,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
             gen = german_genitive(n)
             if gen and " " not in n:
                 b.add(gen, e, "de")
-            for form in german_name_inflections(n):
+            for form in german_name_inflections(n) + german_country_inflections(n):
                 b.add(form, e, "de")
         for n in clean_cldr(en_names[code]):
             b.add(n, e, "*")

@@ -178,13 +178,14 @@ NAME_CONTINUATIONS = _words(
     "Raiders Steelers Packers Bears Lions Patriots Cowboys Dolphins Knicks Nets Celtics Pistons Heat Magic "
     "Spurs Rockets Mavericks Suns Clippers Warriors Grizzlies Pelicans Hornets Hawks Thunder Galaxy FC SC AG "
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
-    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG"
+    "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG "
+    "National International Airways Airlines"
 )
 ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra Playa Puerto Porto Castello Palazzo Piazza")
 ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
 # words before a place that make it part of an organisation's or a person's name (rule 15)
 CLUB_NAMES_DE = _words(
-    "Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
+    "Bayern Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
     "Union Wacker Rot-Weiss Rot-Weiß Schwarz-Weiß Blau-Weiß Grün-Weiß Viktoria Germania Teutonia Kickers Stuttgarter "
     "Würzburger Athletic Celtic Rangers United Dinamo Dynamo Lokomotive Spartak Zenit Schachtjor Schachtar Metalist"
 )
@@ -192,6 +193,7 @@ ORG_NOUN_ENDINGS_DE = (
     "hochschule", "universität", "theater", "museum", "arena", "oper", "klinik", "klinikum", "fabrik", "verlag",
     "bank", "zoo", "stadion", "akademie", "institut", "gymnasium", "orchester", "philharmonie", "zeitung",
     "werke", "sender", "rundfunk", "konzern", "ag", "gmbh", "festspiele", "messe", "airlines", "flughafen",
+    "genossenschaft", "air",
 )
 PERSON_TITLES_DE = _words(
     "Präsident Präsidentin Onkel Tante Kaiser Kaiserin König Königin Papst Bischof Herzog Graf Gräfin Fürst "
@@ -370,6 +372,9 @@ class EntityMatcher:
                 # "Hudson River", "Fifth Avenue", "Atherton Tableland", "Mount Hermon": one place;
                 # "Dnipro River": the feature the gazetteer knows by its first word
                 known = tuple(c for c in self.table.get((w,), ()) if c[0].kind in FEATURE_KINDS)
+                if i + 2 < n and words[i + 2] in NAME_CONTINUATIONS and not sentence_starts[i + 2]:
+                    next_free = i + 3  # "Wall Street Journal": a newspaper's name
+                    continue
                 if known:
                     spans.append((i, i + 2, known))
                 else:
@@ -808,6 +813,10 @@ class EntityMatcher:
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
                 return (i, end, small_entries(records), flags)
         return None
+
+    def _small_place(self, w: str) -> bool:
+        """A one-word name of the evidence tier (a town or village of the gazetteer)."""
+        return self.small is not None and any(ns == (w,) for ns, _rs, _fl in self.small.lookup(w))
 
     def _place_noun_before(self, words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> str | None:
         """"im Dorf X", "die Stadt X", "Region X", "the village of X", "the town X": the noun."""
@@ -1416,6 +1425,10 @@ class EntityMatcher:
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
+        if entry.kind == "city" and end == start + 1 and words[start] in self.given_names and end < len(words) \
+                and not sentence_starts[end] and self._name_like(words[end]) and not self._known_word(words[end]) \
+                and not any(c[0].type in PLACE_TYPES for c in self.table.get((words[end],), ())):
+            return False  # rule 31: "Wladimir Klitschko", "Georges Bataille": a given name before a surname
         if entry.kind == "city" and entry.population < SMALL_CITY and (
             (self.lang == "de" and prev is not None and prev.lower() in ARTICLES_DE and not self._landscape(words, start))
             or (words[start] in self.given_names and end < len(words) and not sentence_starts[end]
@@ -1429,6 +1442,19 @@ class EntityMatcher:
             words, start, end, sentence_starts, after_noun=entry.kind != "country", given_names=self.given_names
         ):
             return False
+        if entry.type in PLACE_TYPES and self.lang == "de" and prev is not None and end == start + 1:
+            w = words[start]
+            if prev.lower() in CASE_PREPOSITIONS_DE and w.endswith("s") and w != entry.name \
+                    and any(c[0].id == entry.id for c in self.table.get((w[:-1],), ())) \
+                    and (end >= len(words) or sentence_starts[end] or not words[end][:1].isalpha()
+                         or words[end] in LIST_JOINERS):
+                # rule 29: "gegen Kikuyus ,": no genitive after "gegen" with nothing it qualifies
+                # (but "in Kiews Zentrum", "an Österreichs hohen Zinsen")
+                return False
+            if entry.kind != "country" and prev[:1].isupper() and prev.isalpha() and len(prev) >= 3 \
+                    and prev.lower() not in self.locatives and prev not in PLACE_NOUNS_DE \
+                    and self._unknown_name(prev) and not self._small_place(prev):
+                return False  # rule 30: "Hayao Miyazaki", "Litex Lovech": after a name no lexicon knows
         if not flags:
             return True
         foreign_word = self.lang == "de" and "E" in flags and entry.country not in HOME_COUNTRIES["de"]
@@ -1458,6 +1484,11 @@ ISCH_BASE_SUFFIXES = ("ien", "en", "e", "us", "ik", "ei", "a", "ika", "")
 ATTITUDE_PREFIXES_DE = ("pro", "anti")
 PERSON_NOUN_ENDINGS_DE = ("ers", "in", "innen")
 DERIVED_ENDINGS_DE = ("er", *PERSON_NOUN_ENDINGS_DE)
+# prepositions that take no genitive: a place's genitive cannot follow them unless a noun it
+# qualifies does ("in Kiews Zentrum")
+CASE_PREPOSITIONS_DE = _words(
+    "gegen für mit nach aus bei von zu seit ohne durch um ab in an auf über unter vor hinter neben zwischen"
+)
 GENITIVE_ARTICLES_DE = _words("des eines dieses jenes jedes keines meines seines ihres unseres")
 # nouns of a place's community, land and institutions: an unknown word in -er before them is the
 # adjective of a place ("der Hallwanger Bürgermeister", "im Ahltener Wald"; rule 26)
