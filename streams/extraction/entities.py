@@ -62,6 +62,7 @@ from streams.extraction.place_names import (
     LIST_JOINERS,
     NAME_PREPOSITIONS_DE,
     SAINT_WORDS,
+    STATE_ABBREVIATIONS_EN,
     candidate_allowed,
     compass_adjective,
     landmark_compound,
@@ -74,6 +75,7 @@ from streams.extraction.place_names import (
     saint_adjective_bases,
     saint_variants,
     split_compound,
+    state_abbreviation,
 )
 
 KIND_RANK = {
@@ -177,6 +179,8 @@ NAME_CONTINUATIONS = _words(
     "Devils Sabres Jets Hurricanes Panthers Lightning Predators Blues Sharks Ducks Kings Coyotes Avalanche "
     "Raiders Steelers Packers Bears Lions Patriots Cowboys Dolphins Knicks Nets Celtics Pistons Heat Magic "
     "Spurs Rockets Mavericks Suns Clippers Warriors Grizzlies Pelicans Hornets Hawks Thunder Galaxy FC SC AG "
+    "Jazz Trail Bucks Nuggets Timberwolves Cavaliers Raptors 76ers Wizards Thunder Kings Mavericks Red Sox "
+    "Cubs Dodgers Braves Orioles Marlins Phillies Padres Mariners Royals Twins Tigers Brewers Reds Pirates "
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
     "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG "
     "National International Airways Airlines"
@@ -212,7 +216,13 @@ STATE_FORCE_HEADS_DE = _words(
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
     "Sparkasse Volksbank Bank Mieterverein Verein Philharmoniker Symphoniker Staatsoper Oper Zoo Messe Tafel "
-    "Hochschule Universität Landesbank Kurier Abendblatt Tageblatt Anzeiger Tagblatt Generalanzeiger Volksstimme"
+    "Hochschule Universität Landesbank Kurier Abendblatt Tageblatt Anzeiger Tagblatt Generalanzeiger Volksstimme "
+    "Tageszeitung Nachrichten Presse"
+)
+# nouns after a people's adjective that make a name (English): "Canadian Press", "Roman Catholic"
+NORP_NAME_NOUNS_EN = _words(
+    "Press Authority Broadcasting Airlines Airways Union Congress Party Times Post Herald Journal Tribune "
+    "Catholic Catholics"
 )
 # English heads and prefixes of geographic names, in English and German text (rule 11)
 FEATURE_HEADS_EN = _words(
@@ -236,8 +246,14 @@ HOME_TOPONYM_SUFFIXES = {
 }
 GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
 # articles and prepositions fused with one: a town after them is a noun or a surname (rule 23)
-ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins")
+ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins ans aufs "
+                     "fürs übers ums durchs unters vors hinters")
 SMALL_CITY = 100_000
+# the nouns of the gazetteer's region names ("Region Kursk", "Kursk region") left out of the span
+REGION_PREFIXES_DE = frozenset({"Region", "Gebiet", "Oblast", "Provinz"})
+REGION_SUFFIXES_EN = frozenset({"region", "oblast", "province"})
+# locatives that also name an agent or an opponent ("von Nokia übernommen", "gegen Google")
+AGENT_PREPOSITIONS_DE = _words("von vom gegen über um durch")
 # heads of German compounds that name a place or an institution at one: evidence like a place noun
 PLACE_NOUN_HEADS_DE = ("stadt", "städtchen", "dorf", "gemeinde", "region", "provinz", "bezirk", "gefängnis",
                        "zuchthaus", "lager", "kraftwerk", "flughafen", "kloster", "siedlung", "ortschaft",
@@ -547,6 +563,13 @@ class EntityMatcher:
                     hits.append(EntityHit(start, start + 1, adjective))
                     hits.append(EntityHit(start + 1, end, chosen))
                     continue
+            if chosen.kind == "region" and end - start >= 2:
+                # rule 35: the name only, as news NER marks it ("Region [Kursk]", "[Kursk] region"); the
+                # noun chose the region over the town
+                if self.lang == "de" and words[start] in REGION_PREFIXES_DE:
+                    start += 1
+                elif self.lang == "en" and words[end - 1] in REGION_SUFFIXES_EN:
+                    end -= 1
             hits.append(EntityHit(start, end, chosen))
         place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
         place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
@@ -557,6 +580,8 @@ class EntityMatcher:
             if hit is not None and not (end == start + 1 and is_non_place(words[start])):
                 hits.append(hit)
         hits.extend(parts)
+        if self.lang == "en":
+            hits.extend(self._state_abbreviations(words, hits))
         hits.sort(key=lambda h: h.token_start)
         hits = self._persons_named_like_towns(words, sentence_starts, hits)
         if self.lang == "de":
@@ -813,6 +838,21 @@ class EntityMatcher:
             if end <= len(words) and (len(names) == 1 or tuple(words[i:end]) == names):
                 return (i, end, small_entries(records), flags)
         return None
+
+    @staticmethod
+    def _state_abbreviations(words: Sequence[str], hits: list[EntityHit]) -> list[EntityHit]:
+        """Rule 32 (English): "COLUMBIA , S.C.", "Springfield , Ill.": the state or province."""
+        covered = {t for h in hits for t in range(h.token_start, h.token_end)}
+        place_ends = {h.token_end for h in hits if h.entry.type in PLACE_TYPES}
+        out = []
+        for i, w in enumerate(words):
+            if w in STATE_ABBREVIATIONS_EN and i not in covered:
+                found = state_abbreviation(words, i, i - 1 in place_ends)
+                if found is not None:
+                    code, name = found
+                    entry = GazEntry(f"region:{code}", name, "GPE", "region", code[:2], 0)
+                    out.append(EntityHit(i, i + 1, entry))
+        return out
 
     def _small_place(self, w: str) -> bool:
         """A one-word name of the evidence tier (a town or village of the gazetteer)."""
@@ -1318,8 +1358,9 @@ class EntityMatcher:
     @staticmethod
     def _sports_club(words: Sequence[str], start: int, end: int, sentence_starts: Sequence[bool]) -> bool:
         """Rule 6: "Hannover 96", "Mainz 05", "Borussia Dortmund", "FC Liverpool" are clubs."""
-        if end < len(words) and not sentence_starts[end] and words[end].isdigit() and len(words[end]) == 2:
-            return True
+        if end < len(words) and not sentence_starts[end] and len(words[end].rstrip(".")) == 2 \
+                and words[end].rstrip(".").isdigit():
+            return True  # (also "Hannover 96." at a sentence's end: one token in German)
         return start > 0 and not sentence_starts[start] and words[start - 1] in CLUB_PREFIXES
 
     def _not_a_demonym_de(
@@ -1414,6 +1455,9 @@ class EntityMatcher:
             words, start, end, sentence_starts, town=entry.id.startswith("city:")
         ):
             return False
+        if entry.type == "NORP" and self.lang == "en" and end < len(words) and not sentence_starts[end] \
+                and words[end] in NORP_NAME_NOUNS_EN:
+            return False  # rule 33: "Canadian Press", "Palestinian Authority", "Roman Catholic"
         if entry.kind == "city" and self._sports_club(words, start, end, sentence_starts):
             return False
         if entry.kind == "city" and self.lang == "en" and end < len(words) and not sentence_starts[end]:
@@ -1457,6 +1501,8 @@ class EntityMatcher:
                 return False  # rule 30: "Hayao Miyazaki", "Litex Lovech": after a name no lexicon knows
         if not flags:
             return True
+        if "K" in flags:  # rule 36: a country's code only in brackets: "Hirscher (AUT)"
+            return prev == "(" and end < len(words) and words[end] == ")"
         foreign_word = self.lang == "de" and "E" in flags and entry.country not in HOME_COUNTRIES["de"]
         needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
@@ -1464,6 +1510,9 @@ class EntityMatcher:
         if needs_locative and not listed and (prev is None or (prev.lower() not in self.locatives and not (
             self.lang == "de" and prev in PLACE_NOUNS_DE))):
             return False  # "in Halle", "Stadt Halle"; not "die Halle"
+        if needs_locative and not listed and self.lang == "de" and entry.kind == "city" and prev is not None \
+                and prev.lower() in AGENT_PREPOSITIONS_DE:
+            return False  # rule 34: "von Nokia übernommen", "gegen Google": a word's town needs "in", "aus"
         if "P" in flags:
             if prev is not None and prev[:1].isupper() and prev.isalpha() and prev.lower() not in self.locatives:
                 return False

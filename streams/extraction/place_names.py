@@ -250,3 +250,39 @@ def split_compound(words: Sequence[str], i: int) -> str | None:
     if len(w) > 2 and w.endswith("-") and i + 1 < len(words) and words[i + 1][:1].isupper():
         return w + words[i + 1]
     return None
+
+
+# rule 32 (English): the abbreviations of US states and Canadian provinces that news agencies
+# write after a town ("COLUMBIA, S.C.", "Springfield, Ill."): abbreviation -> (ISO 3166-2, name)
+STATE_ABBREVIATIONS_EN: dict[str, tuple[str, str]] = {
+    "Ala.": ("US-AL", "Alabama"), "Ariz.": ("US-AZ", "Arizona"), "Ark.": ("US-AR", "Arkansas"),
+    "Calif.": ("US-CA", "California"), "Colo.": ("US-CO", "Colorado"), "Conn.": ("US-CT", "Connecticut"),
+    "Del.": ("US-DE", "Delaware"), "D.C.": ("US-DC", "District of Columbia"), "Fla.": ("US-FL", "Florida"),
+    "Ga.": ("US-GA", "Georgia"), "Ill.": ("US-IL", "Illinois"), "Ind.": ("US-IN", "Indiana"),
+    "Kan.": ("US-KS", "Kansas"), "Kans.": ("US-KS", "Kansas"), "Ky.": ("US-KY", "Kentucky"),
+    "La.": ("US-LA", "Louisiana"), "Md.": ("US-MD", "Maryland"), "Mass.": ("US-MA", "Massachusetts"),
+    "Mich.": ("US-MI", "Michigan"), "Minn.": ("US-MN", "Minnesota"), "Miss.": ("US-MS", "Mississippi"),
+    "Mo.": ("US-MO", "Missouri"), "Mont.": ("US-MT", "Montana"), "Neb.": ("US-NE", "Nebraska"),
+    "Nebr.": ("US-NE", "Nebraska"), "Nev.": ("US-NV", "Nevada"), "N.H.": ("US-NH", "New Hampshire"),
+    "N.J.": ("US-NJ", "New Jersey"), "N.M.": ("US-NM", "New Mexico"), "N.Y.": ("US-NY", "New York"),
+    "N.C.": ("US-NC", "North Carolina"), "N.D.": ("US-ND", "North Dakota"), "Okla.": ("US-OK", "Oklahoma"),
+    "Ore.": ("US-OR", "Oregon"), "Pa.": ("US-PA", "Pennsylvania"), "R.I.": ("US-RI", "Rhode Island"),
+    "S.C.": ("US-SC", "South Carolina"), "S.D.": ("US-SD", "South Dakota"), "Tenn.": ("US-TN", "Tennessee"),
+    "Vt.": ("US-VT", "Vermont"), "Va.": ("US-VA", "Virginia"), "Wash.": ("US-WA", "Washington"),
+    "W.Va.": ("US-WV", "West Virginia"), "Wis.": ("US-WI", "Wisconsin"), "Wyo.": ("US-WY", "Wyoming"),
+    "B.C.": ("CA-BC", "British Columbia"), "Alta.": ("CA-AB", "Alberta"), "Sask.": ("CA-SK", "Saskatchewan"),
+    "Man.": ("CA-MB", "Manitoba"), "Ont.": ("CA-ON", "Ontario"), "Que.": ("CA-QC", "Quebec"),
+    "N.S.": ("CA-NS", "Nova Scotia"), "N.B.": ("CA-NB", "New Brunswick"), "Nfld.": ("CA-NL", "Newfoundland and Labrador"),
+    "P.E.I.": ("CA-PE", "Prince Edward Island"),
+}
+
+
+def state_abbreviation(words: Sequence[str], i: int, place_end: bool) -> tuple[str, str] | None:
+    """Rule 32: (ISO 3166-2 code, name) when token i is a state's abbreviation right after a town
+    and a comma: a place (``place_end``: a place ends at token i - 2) or a word in capitals, as
+    datelines write towns ("COLUMBIA , S.C."); not after any name ("Smith , Miss. Jones")."""
+    found = STATE_ABBREVIATIONS_EN.get(words[i])
+    if found is None or i < 2 or words[i - 1] != ",":
+        return None
+    prev = words[i - 2]
+    return found if place_end or (prev.isupper() and prev.replace("-", "").isalpha()) else None

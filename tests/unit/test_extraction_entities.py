@@ -43,16 +43,18 @@ def test_german_person_nouns_and_genitive(ex: Extractor) -> None:
     assert e["Nordkoreas"][:3] == ("GPE", "country:KP", "KP")
 
 
-@pytest.mark.parametrize("text", ["Region Kursk", "Gebiet Kursk", "Oblast Kursk", "Kursker Gebiet"])
-def test_german_region_forms(ex: Extractor, text: str) -> None:
+@pytest.mark.parametrize(("text", "name"), [("Region Kursk", "Kursk"), ("Gebiet Kursk", "Kursk"),
+                                          ("Oblast Kursk", "Kursk"), ("Kursker Gebiet", "Kursker Gebiet")])
+def test_german_region_forms(ex: Extractor, text: str, name: str) -> None:
+    # the noun chooses the region over the town; the entity's span is the name only (rule 35)
     x = run(ex, f"Die Kämpfe im {text} dauern an.", "de") if text == "Kursker Gebiet" else run(ex, f"Die Kämpfe in der {text} dauern an.", "de")
-    assert ents(x)[text] == ("GPE", "region:RU-KRS", "RU", "region")
+    assert ents(x)[name] == ("GPE", "region:RU-KRS", "RU", "region")
 
 
 def test_oblast_charkiw_and_cities(ex: Extractor) -> None:
     x = run(ex, "In der Oblast Charkiw und in Kiew heulten die Sirenen, auch in Moskau.", "de")
     e = ents(x)
-    assert e["Oblast Charkiw"] == ("GPE", "region:UA-63", "UA", "region")
+    assert e["Charkiw"] == ("GPE", "region:UA-63", "UA", "region")
     assert e["Kiew"][2:] == ("UA", "city")
     assert e["Moskau"][2:] == ("RU", "city")
     kyiv = next(en for en in x.entities if en.text == "Kiew")

@@ -103,7 +103,107 @@ def test_place_inside_a_persons_or_organisations_name(ex: Extractor, text: str, 
         ("Die Delegation reiste von Berlin nach Kiew.", "Kiew"),
         ("Der Sprecher sagte in Moskau, die Gespräche gingen weiter.", "Moskau"),
         ("Damals flog noch die Kuwait National Airways nach Wien.", "Wien"),
+        ("Er lebt seit Jahren in den USA.", "USA"),  # a code that is a name needs no brackets (rule 36)
     ],
 )
 def test_controls_stay_places(ex: Extractor, text: str, place: str) -> None:
     assert place in places(run(ex, text))
+
+
+# ------------------------------------------------------------------ 23, 6, 34: words, clubs, companies
+
+
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [
+        ("Dem Tier fehlen typische Anpassungen ans Wasserleben.", "Wasserleben"),
+        ("Der Trainer des Bundesligisten Hannover 96. Der Vertrag läuft aus.", "Hannover"),
+        ("Der Kartendienst wurde im Sommer von Nokia übernommen.", "Nokia"),
+        ("Das Tablet wird komplett von Google selbst gebaut.", "Google"),
+        ("Ein Bericht der Tiroler Tageszeitung wurde bestätigt.", "Tiroler"),
+        ("Mit einem Sieg bei den Utah Jazz blieb das Team ungeschlagen.", "Utah"),
+    ],
+)
+def test_words_clubs_and_companies_are_no_places(ex: Extractor, text: str, not_place: str) -> None:
+    x = run(ex, text)
+    assert not_place not in places(x) and not_place not in {e.text for e in x.entities if e.type == "NORP"}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Die Familie zog im Sommer nach Hannover.", "Hannover"),
+        ("Der Zug aus Halle hatte Verspätung.", "Halle"),
+        ("Die Delegation kam von Kiew nach Warschau.", "Kiew"),
+    ],
+)
+def test_word_like_towns_after_a_locative_stay(ex: Extractor, text: str, place: str) -> None:
+    assert place in places(run(ex, text))
+
+
+# ------------------------------------------------------------------ 35. region nouns
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Die Soldaten sind in der Region Kursk eingetroffen.", "de", "Kursk"),
+        ("In der Oblast Donezk wurde die ganze Nacht gekämpft.", "de", "Donezk"),
+        ("The troops arrived in the Kursk region on Monday.", "en", "Kursk"),
+    ],
+)
+def test_region_noun_chooses_the_region_but_is_not_the_name(ex: Extractor, text: str, lang: str, name: str) -> None:
+    x = run(ex, text, lang)
+    regions = {e.text: e for e in x.entities if e.type in ("GPE", "LOC")}
+    assert set(regions) == {name}
+    assert regions[name].kind == "region" and regions[name].id.startswith("region:")
+
+
+# ------------------------------------------------------------------ 36. country codes in results
+
+
+def test_country_codes_in_brackets(ex: Extractor) -> None:
+    x = run(ex, "Riesentorlauf: 1. Anna Berger (AUT) 2:01,3; 2. Lisa Vogt (GER) 2:01,9; 3. Mia Rossi (ITA).")
+    assert {e.text: e.id for e in x.entities if e.type == "GPE"} == {
+        "AUT": "country:AT", "GER": "country:DE", "ITA": "country:IT"}
+
+
+def test_country_codes_need_brackets(ex: Extractor) -> None:
+    x = run(ex, "Die Abkürzung AUT steht auf dem Schild, GER auf dem anderen.")
+    assert not places(x)
+
+
+# ------------------------------------------------------------------ 32-33 (English)
+
+
+@pytest.mark.parametrize(
+    ("text", "abbreviation", "region"),
+    [
+        ("COLUMBIA, S.C. - A storm warning was issued for the coast.", "S.C.", "region:US-SC"),
+        ("Canadian Press - VERNON, B.C. (CP) - Police are looking for a driver.", "B.C.", "region:CA-BC"),
+        ("A farmer from Springfield, Ill., said the harvest was late.", "Ill.", "region:US-IL"),
+    ],
+)
+def test_state_abbreviation_after_a_town(ex: Extractor, text: str, abbreviation: str, region: str) -> None:
+    assert places(run(ex, text, "en")).get(abbreviation) == region
+
+
+def test_state_abbreviation_needs_a_town(ex: Extractor) -> None:
+    assert "Miss." not in places(run(ex, "We thanked Mr. Smith, Miss. Jones and the others.", "en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Canadian Press - OTTAWA (CP) - The minister resigned.", "Canadian"),
+        ("The Palestinian Authority said it would hold elections.", "Palestinian"),
+        ("In this largely Roman Catholic country the vote was close.", "Roman"),
+    ],
+)
+def test_adjective_in_a_name_is_no_nationality(ex: Extractor, text: str, word: str) -> None:
+    assert word not in {e.text for e in run(ex, text, "en").entities if e.type == "NORP"}
+
+
+def test_nationality_before_a_common_noun_stays(ex: Extractor) -> None:
+    x = run(ex, "Canadian troops arrived in the town on Friday.", "en")
+    assert "Canadian" in {e.text for e in x.entities if e.type == "NORP"}
