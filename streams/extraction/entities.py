@@ -118,7 +118,8 @@ PLACE_NOUNS_DE = _words(
     "Industriestadt Garnisonsstadt Bezirk Bezirks Stadtteil Stadtteils Stadtbezirk Vorort Vororts Region Provinz "
     "Gebiet Distrikt Landkreis Kreis Oblast Rajon Kanton Weiler Bundesstaat Insel Fluss Flusses Gouvernement "
     "Dorfs Kleinstädte Städte Bergdorf Fischerdorf Grenzdorf Frontdorf Kurort Atomkraftwerk AKW Kraftwerk "
-    "Zuchthaus Burg Kloster Festung Stausee Talsperre Flugplatz Militärflughafen Luftwaffenstützpunkt"
+    "Zuchthaus Burg Kloster Festung Stausee Talsperre Flugplatz Militärflughafen Luftwaffenstützpunkt "
+    "Unionsstaat Teilstaat Bundesland Präfektur Departement Regierungsbezirk Emirat Grafschaft"
 )
 PLACE_NOUNS_EN = _words(
     "village villages town towns city cities settlement settlements hamlet district province region governorate "
@@ -189,7 +190,7 @@ ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra 
 ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
 # words before a place that make it part of an organisation's or a person's name (rule 15)
 CLUB_NAMES_DE = _words(
-    "Bayern Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
+    "Bayern Lazio Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
     "Union Wacker Rot-Weiss Rot-Weiß Schwarz-Weiß Blau-Weiß Grün-Weiß Viktoria Germania Teutonia Kickers Stuttgarter "
     "Würzburger Athletic Celtic Rangers United Dinamo Dynamo Lokomotive Spartak Zenit Schachtjor Schachtar Metalist"
 )
@@ -249,6 +250,11 @@ GENERIC_STREET_ENDINGS = tuple(g for g in GENERIC_STREETS if len(g) > 7)
 ARTICLES_DE = _words("der die das den dem des ein eine einen einem eines im vom zum zur beim am ins ans aufs "
                      "fürs übers ums durchs unters vors hinters")
 SMALL_CITY = 100_000
+# rule 37: a city this large named by its own name ("Shanghai", "Perm") or by its German exonym
+# ("Rom") is that city in German text, though the name is an English word too ("to shanghai",
+# "ROM"); the other alternate names that are English words stay guarded ("Soul", "Logos", "Lime")
+WORLD_CITY = 500_000
+EXONYMS_DE = frozenset({"Rom"})
 # the nouns of the gazetteer's region names ("Region Kursk", "Kursk region") left out of the span
 REGION_PREFIXES_DE = frozenset({"Region", "Gebiet", "Oblast", "Provinz"})
 REGION_SUFFIXES_EN = frozenset({"region", "oblast", "province"})
@@ -310,6 +316,7 @@ class EntityMatcher:
         self._er_cache: dict[str, GazEntry | None] = {}  # -er adjectives
         self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
         self._district_cache: dict[str, GazEntry | None] = {}  # "Wien-Hietzing"
+        self._bracket_codes = 0  # country codes in brackets in the document being matched (rule 36)
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -356,6 +363,7 @@ class EntityMatcher:
         """Entities in one document. ``words``: token texts; ``sentence_starts[i]``: token i starts
         a sentence; ``sentence_of[i]``: sentence index of token i."""
         n = len(words)
+        self._bracket_codes = self._count_bracket_codes(words)
         spans: list[tuple[int, int, tuple[Candidate, ...]]] = []
         # spans of the evidence tier and context candidates, decided once the article's countries
         # are known: (start, end, entries best first, flags); entries empty for a candidate
@@ -523,7 +531,7 @@ class EntityMatcher:
         context: dict[int, set[str]] = {}
         doc_counts: dict[str, int] = {}
         for start, _end, cands in spans:
-            if len(cands) == 1 and cands[0][0].country:
+            if len(cands) == 1 and cands[0][0].country and "K" not in cands[0][1]:  # (not "(SUI)")
                 country = cands[0][0].country
                 context.setdefault(sentence_of[start], set()).add(country)
                 doc_counts[country] = doc_counts.get(country, 0) + 1
@@ -531,7 +539,7 @@ class EntityMatcher:
         place_context: dict[int, set[str]] = {}
         place_counts: dict[str, int] = {}
         for start, _end, cands in spans:
-            if len(cands) == 1 and cands[0][0].country and cands[0][0].type in PLACE_TYPES:
+            if len(cands) == 1 and cands[0][0].country and cands[0][0].type in PLACE_TYPES and "K" not in cands[0][1]:
                 country = cands[0][0].country
                 place_context.setdefault(sentence_of[start], set()).add(country)
                 place_counts[country] = place_counts.get(country, 0) + 1
@@ -854,6 +862,16 @@ class EntityMatcher:
                     out.append(EntityHit(i, i + 1, entry))
         return out
 
+    def _count_bracket_codes(self, words: Sequence[str]) -> int:
+        """Rule 36: how many country codes in brackets the document has ("(AUT)")."""
+        count = 0
+        for i in range(1, len(words) - 1):
+            w = words[i]
+            if words[i - 1] == "(" and words[i + 1] == ")" and len(w) == 3 and w.isupper() \
+                    and any("K" in flags for _e, flags in self.table.get((w,), ())):
+                count += 1
+        return count
+
     def _small_place(self, w: str) -> bool:
         """A one-word name of the evidence tier (a town or village of the gazetteer)."""
         return self.small is not None and any(ns == (w,) for ns, _rs, _fl in self.small.lookup(w))
@@ -1096,6 +1114,9 @@ class EntityMatcher:
         ) and not self._landscape(words, start):
             return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
         weak = self._weak_preposition(words, start, sentence_starts) or listed
+        if not flags and end - start >= 2 and entries[0].kind == "region" \
+                and not any(self._known_word(w) for w in words[start:end]):
+            weak = True  # rule 38: a subdivision of several words no lexicon knows ("Andhra Pradesh")
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
         common = bool(flags)
@@ -1369,10 +1390,15 @@ class EntityMatcher:
         """Rule 16 (German): "auf Russisch", "Englisch" (capitalised bare adjective: a language),
         "Christiane Holländer" (a surname after a given name), "der CSU-Politiker Straubinger" (a
         town's adjective after a title: a surname), "Berliner Zeitung", "Hamburger Mieterverein"
-        (part of an organisation's name) are no demonyms."""
+        (part of an organisation's name), "ins Deutsche", "aus dem Englischen" (a language) are no
+        demonyms."""
         w = words[start]
         if end == start + 1 and w[:1].isupper() and w[1:2].islower() and (w.endswith("isch") or w == "Deutsch"):
             return True
+        if end == start + 1 and w[:1].isupper() and start > 0 and not sentence_starts[start] and (
+            words[start - 1] == "ins" or (words[start - 1] == "dem" and start > 1 and words[start - 2] == "aus")
+        ) and not (end < len(words) and words[end][:1].isupper()):
+            return True  # "ins Deutsche übersetzt", "aus dem Englischen": the language
         if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
             return True
         if town and w[:1].isupper() and start > 0 and not sentence_starts[start] \
@@ -1401,7 +1427,9 @@ class EntityMatcher:
                 return True  # "Robert R. Livingston", "W. Müller": a surname after an initial
             if prev in ROMANCE_NAME_WORDS or (
                 start > 1 and not sentence_starts[start - 1] and words[start - 2][:1].isupper()
-                and (prev in ROMANCE_PARTICLES or (prev == "von" and words[start - 2] in given_names))
+                and ((prev in ROMANCE_PARTICLES and not sentence_starts[start - 2]
+                      and (prev not in ARTICLES_DE or words[start - 2] in given_names))
+                     or (prev == "von" and words[start - 2] in given_names))
             ):
                 return True  # "Cerro Amarillo", "Via Roma", "Ana de Sousa", "Patrick von Brunn"
         if end < len(words) and not sentence_starts[end] and words[end] in given_names:
@@ -1501,9 +1529,14 @@ class EntityMatcher:
                 return False  # rule 30: "Hayao Miyazaki", "Litex Lovech": after a name no lexicon knows
         if not flags:
             return True
-        if "K" in flags:  # rule 36: a country's code only in brackets: "Hirscher (AUT)"
-            return prev == "(" and end < len(words) and words[end] == ")"
-        foreign_word = self.lang == "de" and "E" in flags and entry.country not in HOME_COUNTRIES["de"]
+        if "K" in flags:
+            # rule 36: a country's code in brackets, in a list of results ("Hirscher (AUT) ...
+            # Neureuther (GER)") or after a person's name ("Schiedsrichter Aleksandar Stavrev
+            # (MKD)"); not an abbreviation ("Landeskriminalamt (LKA)", "Kunsthistorisches Museum (KHM)")
+            return prev == "(" and end < len(words) and words[end] == ")" and not acronym_before(words, start) \
+                and (self._bracket_codes >= 2 or (start >= 3 and words[start - 3] in self.given_names))
+        foreign_word = self.lang == "de" and "E" in flags and entry.country not in HOME_COUNTRIES["de"] \
+            and not (entry.population >= WORLD_CITY and (words[start] == entry.name or words[start] in EXONYMS_DE))
         needs_locative = (self.common_flag and self.common_flag in flags) or foreign_word or (
             "P" in flags and entry.kind == "city" and entry.population < 1_000_000
         )
@@ -1559,6 +1592,21 @@ def dateline_like(words: Sequence[str], start: int, end: int) -> bool:
     a dateline ("Tulln –", "Saalfelden / Zell am See –"), evidence for a small place."""
     at_line_start = start == 0 or "\n" in words[start - 1]
     return at_line_start and end < len(words) and (words[end] in DASHES or words[end] in ("(", "/"))
+
+
+def acronym_before(words: Sequence[str], start: int) -> bool:
+    """Rule 36's exception: the code in brackets at ``start`` is the initials of the name before
+    it: the word before the bracket is a long or hyphenated compound that starts with its first
+    letter ("Landeskriminalamt (LKA)", "Solid-State-Disk (SSD)"), or with its last letter and one of the three words before that
+    with its first ("Kunsthistorisches Museum (KHM)", "Champions Hockey League (CHL)")."""
+    code = words[start]
+    if start < 2 or not words[start - 2][:1].isupper():
+        return False
+    before = words[start - 2]
+    last = before[0].upper()
+    if last == code[0] and ("-" in before or len(before) >= 12):
+        return True  # a compound's initials (not "Henrik Stenson (SWE)": a surname)
+    return last == code[-1] and any(w[:1].upper() == code[0] for w in words[max(0, start - 5) : start - 2])
 
 
 def initial_before(words: Sequence[str], start: int) -> bool:

@@ -207,3 +207,62 @@ def test_adjective_in_a_name_is_no_nationality(ex: Extractor, text: str, word: s
 def test_nationality_before_a_common_noun_stays(ex: Extractor) -> None:
     x = run(ex, "Canadian troops arrived in the town on Friday.", "en")
     assert "Canadian" in {e.text for e in x.entities if e.type == "NORP"}
+
+
+# ------------------------------------------------------------------ 36-38, 15, 16: second batch
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country"),
+    [
+        ("Die Lage in den Lagern bleibt schwierig. Rom – Die Regierung verlangt Hilfe.", "Rom", "IT"),
+        ("Derzeit versorgt Rom mehr als hunderttausend Menschen.", "Rom", "IT"),
+        ("Die Messe in Shanghai war gut besucht.", "Shanghai", "CN"),
+        ("Der Tempel im Unionsstaat Andhra Pradesh zieht Pilger an.", "Andhra Pradesh", "IN"),
+        ("Für das Burgenland rechnet die Kammer mit Schäden.", "Burgenland", "AT"),
+    ],
+)
+def test_big_cities_subdivisions_and_regions_with_an_article(ex: Extractor, text: str, place: str,
+                                                             country: str) -> None:
+    x = run(ex, text)
+    found = {e.text: e for e in x.entities if e.type in ("GPE", "LOC")}
+    assert place in found and found[place].country == country
+
+
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [
+        ("Auf dem Album Soul Of A Machine spielt die Band laut.", "Soul"),
+        ("Die Schule druckt Logos und Embleme auf Hefte.", "Logos"),
+        ("Im Kunstmuseum Altstadt (KMA) gibt es eine neue Schau.", "KMA"),
+        ("An der Aufklärung arbeitet das Landeskriminalamt (LKA) mit Hochdruck.", "LKA"),
+        ("Gegner ist Lazio Rom am Donnerstag.", "Rom"),
+    ],
+)
+def test_words_acronyms_and_clubs_stay_out(ex: Extractor, text: str, not_place: str) -> None:
+    assert not_place not in places(run(ex, text))
+
+
+def test_single_code_after_a_full_name_is_a_country(ex: Extractor) -> None:
+    x = run(ex, "Das Spiel leitete Schiedsrichter Aleksandar Petrov (MKD) souverän.")
+    assert places(x).get("MKD") == "country:MK"
+
+
+def test_codes_give_no_country_context_to_small_places(ex: Extractor) -> None:
+    # a Swiss village is named "Platz"; "(SUI)" in a results list must not make the word a place
+    x = run(ex, "1. Lara Weber (SUI) 1:10,2; 2. Eva Huber (AUT) 1:10,5. Sie kam über Platz 21 nicht hinaus.")
+    assert "Platz" not in places(x)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("Der Roman wurde später ins Deutsche übersetzt.", "Deutsche"),
+     ("Sie arbeitete lange als Übersetzerin aus dem Englischen.", "Englischen")],
+)
+def test_language_is_no_nationality(ex: Extractor, text: str, word: str) -> None:
+    assert word not in {e.text for e in run(ex, text).entities if e.type == "NORP"}
+
+
+def test_people_noun_stays_nationality(ex: Extractor) -> None:
+    x = run(ex, "Am Ende jubelten die Deutschen über den knappen Sieg.")
+    assert "Deutschen" in {e.text for e in x.entities if e.type == "NORP"}
