@@ -14,7 +14,9 @@ code of each tree is its own (``PYTHONPATH=TREE``), so an older commit checked o
 
 Prints articles/s per run and tree, the medians and the ratio this tree / baseline; the same per
 second of the process's CPU time, which other processes on a loaded machine disturb less than
-wall-clock time (both are timed around the same passes).
+wall-clock time (both are timed around the same passes). Also the start-up of each process: wall
+clock and CPU time from the first line of the child (imports included) until the Extractor and the
+rules are ready, and the peak RSS then (``--passes 0`` measures only that).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ DEFAULT_CORPUS = [REAL_NEWS / "agnews-world-dev.jsonl", REAL_NEWS / "gnad-dev.js
 
 # Runs in the child with the tree first on sys.path; uses only APIs every version has.
 CHILD = r"""
-import json, sys, time
+import time
+T0 = time.perf_counter()
+import json, resource, sys
 from pathlib import Path
 from streams.extraction.extractor import Extractor
 from streams.models import Article
@@ -46,6 +50,8 @@ rows = [json.loads(line) for f in files for line in open(f, encoding="utf-8") if
 articles = [Article.from_dict(r) for r in rows]
 extractor = Extractor.from_settings(lexicon_dir=tree / "rules" / "lexicon")
 rules = load_ruleset(tree / "rules")
+ready = {"ready_seconds": time.perf_counter() - T0, "ready_cpu": time.process_time(),
+         "ready_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 def run(batch):
     n = 0
     for i in range(0, len(batch), 16):
@@ -53,14 +59,17 @@ def run(batch):
         for a, x in zip(part, extractor.extract_many(part)):
             n += len(rules.evaluate(x, a))
     return n
-run(articles[:50])
+if passes:
+    run(articles[:50])
 seconds, cpu = [], []
+matches = 0
 for _ in range(passes):
     t0, c0 = time.perf_counter(), time.process_time()
     matches = run(articles)
     seconds.append(time.perf_counter() - t0)
     cpu.append(time.process_time() - c0)
-print(json.dumps({"articles": len(articles), "seconds": seconds, "cpu": cpu, "matches": matches}))
+print(json.dumps({"articles": len(articles), "seconds": seconds, "cpu": cpu, "matches": matches if passes else 0,
+                  **ready}))
 """
 
 
@@ -77,21 +86,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline", type=Path, required=True, help="checkout of the baseline commit")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", type=Path, nargs="+", default=DEFAULT_CORPUS)
-    parser.add_argument("--passes", type=int, default=1, help="passes over the corpus per process (2: steady state)")
+    parser.add_argument("--passes", type=int, default=1,
+                        help="passes over the corpus per process (2: steady state; 0: start-up only)")
     args = parser.parse_args(argv)
     print(machine())
     print(f"corpus: {', '.join(str(c) for c in args.corpus)}")
     rates: dict[tuple[str, int], list[float]] = {}
     cpu_rates: dict[tuple[str, int], list[float]] = {}
+    ready: dict[str, list[tuple[float, float, float]]] = {}
     for run in range(1, args.runs + 1):
         for name, tree in (("baseline", args.baseline.resolve()), ("this", ROOT)):
             r = one_run(tree, args.corpus, args.passes)
+            ready.setdefault(name, []).append((r["ready_seconds"], r["ready_cpu"], r["ready_rss_mb"]))
+            print(f"run {run} ready    {name:<8} {r['ready_seconds']:.2f} s wall, {r['ready_cpu']:.2f} s CPU, "
+                  f"max RSS {r['ready_rss_mb']:.0f} MB")
             for p, (seconds, cpu) in enumerate(zip(r["seconds"], r["cpu"], strict=True), 1):
                 rate = r["articles"] / seconds
                 rates.setdefault((name, p), []).append(rate)
                 cpu_rates.setdefault((name, p), []).append(r["articles"] / cpu)
                 print(f"run {run} pass {p} {name:<8} {r['articles']:.0f} articles in {seconds:.2f} s = {rate:7.1f}/s"
                       f"  (CPU {cpu:.2f} s = {r['articles'] / cpu:7.1f}/s; {r['matches']:.0f} matches)")
+    for name in ("this", "baseline"):
+        walls, cpus, rss = zip(*ready[name], strict=True)
+        print(f"ready {name}: median {statistics.median(walls):.2f} s wall ({min(walls):.2f}-{max(walls):.2f}), "
+              f"{statistics.median(cpus):.2f} s CPU ({min(cpus):.2f}-{max(cpus):.2f}), max RSS {statistics.median(rss):.0f} MB")
     for p in range(1, args.passes + 1):
         this, base = statistics.median(rates[("this", p)]), statistics.median(rates[("baseline", p)])
         cpu_this, cpu_base = statistics.median(cpu_rates[("this", p)]), statistics.median(cpu_rates[("baseline", p)])

@@ -467,6 +467,9 @@ class EntityMatcher:
                     spans.append((i, i + 1, (compound,)))
                     continue
                 district = None if i > 0 and words[i - 1].lower() in REGION_NOUNS else self._city_district(w)
+                if district is not None and district.id.startswith("candidate:"):
+                    parts.append(EntityHit(i, i + 1, district, source="candidate"))  # "Duisburg-Marxloh"
+                    continue
                 if district is not None:  # not "Landkreis Straubing-Bogen": a county named after two towns
                     spans.append((i, i + 1, ((district, ""),)))  # "Wien-Hietzing", "Salzburg-Siezenheim"
                     place_ends.add(i + 1)
@@ -1268,7 +1271,8 @@ class EntityMatcher:
         """Rule 28: "Wien-Hietzing", "Berlin-Kreuzberg", "Wals-Siezenheim": a town of the main
         table joined by a hyphen to a place of the same country (main table or evidence tier) is
         that place, the part of the town ("Berlin-Besuch", "Wien-Wahl" are no places: their second
-        part is no place of the town's country). Not after a region noun: "Landkreis
+        part is no place of the town's country). A city's part that no lexicon knows is a district
+        candidate of the city's country ("Duisburg-Marxloh"). Not after a region noun: "Landkreis
         Straubing-Bogen" is a county named after two towns."""
         if word in self._district_cache:
             return self._district_cache[word]
@@ -1286,6 +1290,11 @@ class EntityMatcher:
                             found = next((e for e in small_entries(records)
                                           if e.country == town.country and e.type in PLACE_TYPES), None)
                             break
+                if found is None and town.population >= SMALL_CITY and not parts[1].endswith("er") \
+                        and self._unknown_name(parts[1]):
+                    # "Duisburg-Marxloh": a district the gazetteer lacks, of a city (its second part
+                    # is no word, name or place; "Hamburg-Mannheimer" is a demonym)
+                    found = GazEntry(f"candidate:{word.lower()}", word, "LOC", "area", town.country, 0)
         if len(self._district_cache) > INFO_CACHE_LIMIT:
             self._district_cache.clear()
         self._district_cache[word] = found

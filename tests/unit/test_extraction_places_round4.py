@@ -266,3 +266,17 @@ def test_language_is_no_nationality(ex: Extractor, text: str, word: str) -> None
 def test_people_noun_stays_nationality(ex: Extractor) -> None:
     x = run(ex, "Am Ende jubelten die Deutschen über den knappen Sieg.")
     assert "Deutschen" in {e.text for e in x.entities if e.type == "NORP"}
+
+
+# ------------------------------------------------------------------ 28: districts the gazetteer lacks
+
+
+def test_city_district_the_gazetteer_lacks_is_a_candidate(ex: Extractor) -> None:
+    x = run(ex, "Der Sender will im Problemviertel Duisburg-Marxloh helfen.")
+    found = {e.text: e for e in x.entities if e.type in ("GPE", "LOC")}
+    assert found["Duisburg-Marxloh"].source == "candidate" and found["Duisburg-Marxloh"].country == "DE"
+
+
+@pytest.mark.parametrize("text", ["Der Berlin-Besuch war kurz.", "Die Hamburg-Mannheimer zahlte nicht."])
+def test_compound_nouns_with_a_city_are_no_districts(ex: Extractor, text: str) -> None:
+    assert not places(run(ex, text))
