@@ -1,6 +1,6 @@
 """Places in real news: LOC and LOCderiv against hand labels, strict character spans.
 
-    .venv/bin/python benchmarks/eval_places_news.py [--set de|de-tune|en] [--errors FILE]
+    .venv/bin/python benchmarks/eval_places_news.py [--set de|de-tune|en|en-tune] [--errors FILE]
         [--articles FILE --labels GLOB --lang de|en]
 
 The labels (``tests/data/places/``, character offsets only, no text) were made by reading the
@@ -12,6 +12,8 @@ articles, before and without looking at what newsalert finds, with GermEval 2014
            round read their errors (``tune-de-labels-*.jsonl``)
   en       190 items of ``agnews-world-dev.jsonl`` (every 5th from index 2), the text field:
            held out (``news-en-labels.jsonl``)
+  en-tune  190 other items of ``agnews-world-dev.jsonl`` (every 5th from index 0): the fourth
+           places round read their errors (``tune-en-labels.jsonl``)
 
 Each article is extracted in the set's language (``Extractor.extract_as``). Compared, exact spans:
   LOC      labelled LOC      vs predicted GPE + LOC
@@ -41,6 +43,7 @@ SETS = {
     "de": (NEWS / "gnad-dev.jsonl", str(LABEL_DIR / "news-de-labels-*.jsonl"), "de"),
     "de-tune": (NEWS / "gnad-dev.jsonl", str(LABEL_DIR / "tune-de-labels-*.jsonl"), "de"),
     "en": (NEWS / "agnews-world-dev.jsonl", str(LABEL_DIR / "news-en-labels.jsonl"), "en"),
+    "en-tune": (NEWS / "agnews-world-dev.jsonl", str(LABEL_DIR / "tune-en-labels.jsonl"), "en"),
 }
 CLASSES = {"LOC": {"GPE", "LOC"}, "LOCderiv": {"NORP"}}
 

@@ -184,11 +184,14 @@ NAME_CONTINUATIONS = _words(
     "Cubs Dodgers Braves Orioles Marlins Phillies Padres Mariners Royals Twins Tigers Brewers Reds Pirates "
     "GmbH Ltd Inc Corp Group Gazette Chronicle Observer Telegraph Guardian Independent Express Mirror Mail "
     "Standard Register Review Courier Sentinel Dispatch Daily Morning Evening Symphony Philharmonic Verlag KG "
-    "National International Airways Airlines"
+    "National International Airways Airlines League Cup"
 )
 ROMANCE_NAME_WORDS = _words("Cerro Via Valle Monte Lago Isola Lido Costa Sierra Playa Puerto Porto Castello Palazzo Piazza")
 ROMANCE_PARTICLES = _words("de da do dos das di del della degli dei du le la los las el van")
 # words before a place that make it part of an organisation's or a person's name (rule 15)
+# clubs named like a town ("Ajax" is a town in Canada, "Werder" one in Brandenburg): in German
+# news the club, so a place only after a locative ("in Werder")
+CLUB_TOWNS_DE = _words("Ajax Werder Juventus Chelsea Sampdoria")
 CLUB_NAMES_DE = _words(
     "Bayern Lazio Juventus Chelsea Bayer Werder Hertha Preußen Zeiss Motor Rapid Sturm Admira Arminia Olympia Energie Hansa "
     "Union Wacker Rot-Weiss Rot-Weiß Schwarz-Weiß Blau-Weiß Grün-Weiß Viktoria Germania Teutonia Kickers Stuttgarter "
@@ -258,6 +261,10 @@ EXONYMS_DE = frozenset({"Rom"})
 # the nouns of the gazetteer's region names ("Region Kursk", "Kursk region") left out of the span
 REGION_PREFIXES_DE = frozenset({"Region", "Gebiet", "Oblast", "Provinz"})
 REGION_SUFFIXES_EN = frozenset({"region", "oblast", "province"})
+# rule 35 (English): a lower-case compass word before a place's part ("southern Thailand") is
+# left out of the span; the entity keeps the part's id and name ("southern Thailand")
+COMPASS_ADJECTIVES_EN = frozenset({"northern", "southern", "eastern", "western", "north", "south", "east", "west",
+                                   "northeastern", "northwestern", "southeastern", "southwestern", "central"})
 # locatives that also name an agent or an opponent ("von Nokia übernommen", "gegen Google")
 AGENT_PREPOSITIONS_DE = _words("von vom gegen über um durch")
 # heads of German compounds that name a place or an institution at one: evidence like a place noun
@@ -271,6 +278,7 @@ INFO_CACHE_LIMIT = 200_000  # distinct capitalised words whose lookups are kept
 INERT = -2
 ANY_START = -1
 DASHES = frozenset({"-", "–", "—", "--", "―"})
+SENTENCE_ENDS = frozenset({".", "!", "?"})
 
 
 # Words that are never a place, whatever a gazetteer says (geonames has villages called "Mai",
@@ -566,14 +574,21 @@ class EntityMatcher:
                         chosen = best
             if chosen.type in PLACE_TYPES and end == start + 1 and is_non_place(words[start]):
                 continue
-            if chosen.kind == "armed_forces" and self.lang == "de" and end - start == 2:
+            if chosen.kind == "armed_forces" and (end - start == 2 or (self.lang == "en" and end - start == 3)):
                 adjective = self._forces_adjective(words[start], chosen.country)
                 if adjective is not None:
-                    # "die israelische Armee": the country's adjective stays NORP, the noun names
-                    # the forces (German names the adjective and the army as two things)
+                    # "die israelische Armee", "the Israeli army", "British armed forces": the
+                    # country's adjective stays NORP, the noun names the forces (news NER marks
+                    # the adjective and the army as two things)
                     hits.append(EntityHit(start, start + 1, adjective))
                     hits.append(EntityHit(start + 1, end, chosen))
                     continue
+            if self.lang == "en" and chosen.kind in ("area", "region") and end - start >= 2 \
+                    and words[start] in COMPASS_ADJECTIVES_EN:
+                start += 1  # rule 35: "northern [Haiti]": a lower-case compass word is no part of the name
+                longer = self.table.get((*words[start:end], words[end]), ()) if end < len(words) else ()
+                if longer and longer[0][0].type in PLACE_TYPES:
+                    end += 1  # "northern [Gaza Strip]": the name, still the northern part's id
             if chosen.kind == "region" and end - start >= 2:
                 # rule 35: the name only, as news NER marks it ("Region [Kursk]", "[Kursk] region"); the
                 # noun chose the region over the town
@@ -1117,9 +1132,10 @@ class EntityMatcher:
         ) and not self._landscape(words, start):
             return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
         weak = self._weak_preposition(words, start, sentence_starts) or listed
-        if not flags and end - start >= 2 and entries[0].kind == "region" \
-                and not any(self._known_word(w) for w in words[start:end]):
-            weak = True  # rule 38: a subdivision of several words no lexicon knows ("Andhra Pradesh")
+        if not flags and entries[0].kind == "region" and not any(self._known_word(w) for w in words[start:end]) \
+                and (end - start >= 2 or (len(words[start]) >= 5 and words[start] not in self.given_names)):
+            # rule 38: a subdivision whose name no lexicon knows ("Andhra Pradesh", "Tasmania")
+            weak = True
         named = [e for e in entries if e.country in doc_counts]
         # a word or name in either language ("vom Jackpot" in German text): not without evidence
         common = bool(flags)
@@ -1346,8 +1362,8 @@ class EntityMatcher:
         return not self._word_like(w) and not self._known_word(w[:-2])
 
     def _forces_adjective(self, word: str, country: str | None) -> GazEntry | None:
-        """The demonym entry of the adjective that opens a German armed-forces name ("israelische"
-        in "israelische Armee"), or None ("Rote Armee")."""
+        """The demonym entry of the adjective that opens an armed-forces name ("israelische" in
+        "israelische Armee", "Israeli" in "Israeli army"), or None ("Rote Armee", "US military")."""
         for c, _flags in self.table.get((word,), ()):
             if c.type == "NORP" and c.kind == "demonym" and c.country == country:
                 return c
@@ -1506,6 +1522,14 @@ class EntityMatcher:
         prev = words[start - 1] if start > 0 and not sentence_starts[start] else None
         if entry.kind == "city" and prev is not None and prev in self.given_names:
             return False  # rule 12: "Martin Roth", "Angela Essen" - a surname after a given name
+        if entry.kind == "city" and prev is not None and start >= 2 and (
+            (initial_before(words, start) and words[start - 2] in self.given_names)
+            or (prev in ROMANCE_PARTICLES and prev not in ARTICLES_DE and words[start - 2] in self.given_names)
+        ):
+            return False  # rule 12: "Colin L. Powell", "Loyola de Palacio"
+        if self.lang == "de" and entry.kind == "city" and words[start] in CLUB_TOWNS_DE \
+                and (prev is None or prev.lower() not in self.locatives):
+            return False  # rule 6: "Ajax gleicht aus", "von Ajax": the club
         if entry.kind == "city" and end == start + 1 and words[start] in self.given_names and end < len(words) \
                 and not sentence_starts[end] and self._name_like(words[end]) and not self._known_word(words[end]) \
                 and not any(c[0].type in PLACE_TYPES for c in self.table.get((words[end],), ())):
@@ -1596,11 +1620,19 @@ _UMLAUTS = str.maketrans("äöü", "aou")
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "isch", "ische", "ischen", "ischer", "isches", "ischem")
 
 
+DATELINE_WINDOW = 80  # tokens from the start of the text in which a dateline may stand
+
+
 def dateline_like(words: Sequence[str], start: int, end: int) -> bool:
     """A name at the start of the text or of a line, followed by a dash, "(" or "/": the shape of
-    a dateline ("Tulln –", "Saalfelden / Zell am See –"), evidence for a small place."""
-    at_line_start = start == 0 or "\n" in words[start - 1]
-    return at_line_start and end < len(words) and (words[end] in DASHES or words[end] in ("(", "/"))
+    a dateline ("Tulln –", "Saalfelden / Zell am See –"), evidence for a small place. Also a name
+    that starts a sentence among the first tokens and is followed by a dash: a dateline after a
+    title or teaser run into the text ("Keine Folgen absehbar. Irdning – Die ...")."""
+    if end >= len(words):
+        return False
+    if start == 0 or "\n" in words[start - 1]:
+        return words[end] in DASHES or words[end] in ("(", "/")
+    return start < DATELINE_WINDOW and words[start - 1] in SENTENCE_ENDS and words[end] in DASHES
 
 
 def acronym_before(words: Sequence[str], start: int) -> bool:
@@ -1648,7 +1680,12 @@ def mark_dateline(words: Sequence[str], sentence_starts: Sequence[bool], hits: l
     ordinary spelling needs the agency ("Russland - ein Land" is no dateline). Every place of the
     dateline gets the role; ``Extraction.dateline`` is the first."""
     n = len(words)
-    starts = [0] + [j + 1 for j in range(min(n, 80)) if "\n" in words[j] and not words[j].strip()][:3]
+    starts = [0] + [j + 1 for j in range(min(n, DATELINE_WINDOW)) if "\n" in words[j] and not words[j].strip()][:3]
+    # a dateline after a title or teaser run into the text: a sentence start followed by a place
+    # and a dash ("... absehbar. Irdning – Die ..."), checked after the line starts
+    teaser_starts = [j + 1 for j in range(min(n, DATELINE_WINDOW)) if words[j] in SENTENCE_ENDS and j + 2 < n
+                     and (words[j + 2] in DASHES or (j + 3 < n and words[j + 3] in DASHES))][:3]
+    starts += teaser_starts
     by_start = {h.token_start: k for k, h in enumerate(hits)}
     for first in starts:
         k = first
@@ -1664,7 +1701,8 @@ def mark_dateline(words: Sequence[str], sentence_starts: Sequence[bool], hits: l
             if idx is not None and hits[idx].entry.type in PLACE_TYPES:
                 places.append(idx)
                 pos = hits[idx].token_end
-            elif idx is None and words[pos].isupper() and words[pos].isalpha() and len(words[pos]) >= 3:
+            elif idx is None and words[pos].isupper() and words[pos].isalpha() and len(words[pos]) >= 3 \
+                    and first not in teaser_starts:  # (after a teaser only a known place: not ". FPÖ –")
                 e = pos
                 while e < n and e - pos < 4 and words[e].isupper() and words[e].isalpha():
                     e += 1

@@ -66,7 +66,9 @@ def test_english_entities(ex: Extractor) -> None:
     e = ents(x)
     assert e["North Korean"] == ("NORP", "country:KP", "KP", "demonym")
     assert e["Kursk Oblast"] == ("GPE", "region:RU-KRS", "RU", "region")
-    assert e["Russian forces"] == ("ORG", "armed_forces:RU", "RU", "armed_forces")
+    # the adjective is a nationality, the noun the forces (rule 24, in English too)
+    assert e["Russian"] == ("NORP", "country:RU", "RU", "demonym")
+    assert e["forces"] == ("ORG", "armed_forces:RU", "RU", "armed_forces")
     assert e["Kharkiv"][2:] == ("UA", "city")
     assert e["Pentagon"] == ("ORG", "org:pentagon", "US", "defence_ministry")
 
@@ -82,7 +84,9 @@ def test_english_entities(ex: Extractor) -> None:
         ("Die Bundeswehr verlegt Soldaten.", "de", "Bundeswehr", "armed_forces:DE"),
         ("Die ukrainischen Streitkräfte meldeten Erfolge.", "de", "Streitkräfte", "armed_forces:UA"),
         ("Die ukrainischen Streitkräfte meldeten Erfolge.", "de", "ukrainischen", "country:UA"),
-        ("The Russian army advanced.", "en", "Russian army", "armed_forces:RU"),
+        ("The Russian army advanced.", "en", "army", "armed_forces:RU"),
+        ("The Russian army advanced.", "en", "Russian", "country:RU"),
+        ("The US Army moved a brigade.", "en", "US Army", "armed_forces:US"),
         ("NATO and the OSCE met.", "en", "OSCE", "org:osce"),
         ("Selenskyj traf Zelensky nicht, aber Zelenskyy.", "de", "Zelenskyy", "person:volodymyr-zelensky"),
     ],

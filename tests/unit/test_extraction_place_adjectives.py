@@ -50,9 +50,11 @@ def test_forces_name_without_adjective_is_one_org(ex: Extractor) -> None:
     assert not norps(x)
 
 
-def test_english_forces_unchanged(ex: Extractor) -> None:
+def test_english_forces_adjective_stays_norp(ex: Extractor) -> None:
+    # as in German (rule 24): the adjective is the nationality, the noun the forces
     x = run(ex, "The Israeli army said it had struck a depot.", "en")
-    assert any(e.text == "Israeli army" and e.kind == "armed_forces" for e in x.entities)
+    assert any(e.text == "army" and e.kind == "armed_forces" and e.country == "IL" for e in x.entities)
+    assert any(e.text == "Israeli" and e.type == "NORP" for e in x.entities)
 
 
 # ------------------------------------------------------------------ 25. derived adjectives

@@ -280,3 +280,59 @@ def test_city_district_the_gazetteer_lacks_is_a_candidate(ex: Extractor) -> None
 @pytest.mark.parametrize("text", ["Der Berlin-Besuch war kurz.", "Die Hamburg-Mannheimer zahlte nicht."])
 def test_compound_nouns_with_a_city_are_no_districts(ex: Extractor, text: str) -> None:
     assert not places(run(ex, text))
+
+
+# ------------------------------------------------------------------ third batch: datelines, clubs, English
+
+
+def test_dateline_after_a_teaser_run_into_the_text(ex: Extractor) -> None:
+    x = run(ex, "Keine bleibenden Schäden erwartet. Irdning – Das Kind wurde aus dem Bach gerettet.")
+    assert places(x).get("Irdning", "").startswith("city:geonames:")
+
+
+def test_acronym_after_a_teaser_is_no_dateline(ex: Extractor) -> None:
+    x = run(ex, "Mehr Geld für die Schulen. FPÖ – Die Partei kritisiert den Plan.")
+    assert "FPÖ" not in places(x)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [("Nach der Pause gleicht Ajax aus.", "Ajax"), ("Die Gruppenphase der Europa League beginnt.", "Europa")],
+)
+def test_clubs_and_competitions(ex: Extractor, text: str, not_place: str) -> None:
+    assert not_place not in places(run(ex, text))
+
+
+def test_club_town_after_a_locative_is_the_town(ex: Extractor) -> None:
+    assert "Werder" in places(run(ex, "Das Fest fand in Werder an der Havel statt."))
+
+
+@pytest.mark.parametrize(
+    ("text", "adjective", "country"),
+    [("The Israeli army sealed off the crossing on Wednesday.", "Israeli", "IL"),
+     ("Jamaican military forces searched for the missing fishermen.", "Jamaican", "JM"),
+     ("Gurkhas who serve in the British armed forces will get the right to settle.", "British", "GB")],
+)
+def test_english_forces_adjective_is_a_nationality(ex: Extractor, text: str, adjective: str, country: str) -> None:
+    x = run(ex, text, "en")
+    norps = {e.text: e for e in x.entities if e.type == "NORP"}
+    assert norps[adjective].country == country
+    assert any(e.kind == "armed_forces" and e.country == country and adjective not in e.text for e in x.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "id_"),
+    [("A bomb exploded outside a bar in southern Thailand on Thursday.", "Thailand", "region:TH-south"),
+     ("Two militants died in an air strike in the northern Gaza Strip.", "Gaza Strip", "area:north-gaza")],
+)
+def test_lower_case_compass_word_is_no_part_of_the_name(ex: Extractor, text: str, name: str, id_: str) -> None:
+    assert places(run(ex, text, "en")).get(name) == id_
+
+
+def test_surname_after_a_given_name_and_an_initial(ex: Extractor) -> None:
+    assert "Powell" not in places(run(ex, "Secretary of State Colin L. Powell announced his resignation.", "en"))
+
+
+def test_single_word_subdivision_no_lexicon_knows(ex: Extractor) -> None:
+    x = run(ex, "Whales beached on an island off Tasmania were saved.", "en")
+    assert places(x).get("Tasmania", "").startswith("region:AU-")

@@ -266,11 +266,15 @@ class FrameBuilder:
         if kind == "deployment" and actor is not None and location is not None and actor.country == location.country:
             # "US and Iraqi troops stormed ... in Mosul": of the forces named together, the foreign one
             actor = self._coordinated_actor(ctx, actor, location) or actor
-        if kind == "deployment" and theme_kind is None and actor is not None and actor.kind == "armed_forces" \
-                and lo <= actor.token_start - sent.first and 0 <= t_lo - (actor.token_end - sent.first) <= 2:
+        forces = actor if actor is not None and actor.kind == "armed_forces" else next(
+            (e for e in ctx.entities if actor is not None and e.kind == "armed_forces"
+             and e.token_start == actor.token_end and e.country == actor.country), None)
+        if kind == "deployment" and theme_kind is None and forces is not None \
+                and lo <= forces.token_start - sent.first and 0 <= t_lo - (forces.token_end - sent.first) <= 2:
             # "a growing Russian military build-up", "die Bundeswehr verlegt", "the army has moved": the
-            # forces by name move when the trigger follows them (not "Army deserter ... left")
-            theme_kind, theme_kinds, theme_text = "troops", ("troops",), actor.text
+            # forces by name move when the trigger follows them (not "Army deserter ... left"); the
+            # forces' adjective may be the actor ("Russian" in "Russian military", rule 24)
+            theme_kind, theme_kinds, theme_text = "troops", ("troops",), forces.text
         counts = self._counts(ctx, kind, lo, hi)
         cause = self._cause(ctx, kind, lo, hi, trig, actor, cues) if kind in ("harm", "attack") else None
         first, last = sent.first + lo, sent.first + hi - 1
