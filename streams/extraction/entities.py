@@ -216,6 +216,9 @@ STATE_FORCE_HEADS_DE = _words(
     "kampfjets kampfflugzeuge kriegsschiffe spezialkräfte elitesoldaten bodentruppen kampftruppen "
     "militärberater militärausbilder ausbilder kontingent einheiten panzer fallschirmjäger blauhelme"
 )
+# titles written with a capitalised country adjective that is still the adjective (rule 8)
+TITLE_NOUNS_DE = frozenset({"Meister", "Meisterin", "Vizemeister", "Vizemeisterin", "Meisterschaft",
+                            "Meisterschaften", "Meistertitel", "Rekordmeister", "Staatsmeister", "Staatsmeisterin"})
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
@@ -1501,9 +1504,12 @@ class EntityMatcher:
             and words[start][1:2].islower()  # not "US-amerikanische Soldaten": capitals of an abbreviation
             and end < len(words)
             and words[end][:1].isupper()
+            and words[end] not in TITLE_NOUNS_DE
             and (words[start].lower(),) in self.table
         ):
-            return False  # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank"
+            # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank" (but a
+            # champion's title is no name: "Deutscher Meister", "Österreichische Meisterschaften")
+            return False
         if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(
             words, start, end, sentence_starts, town=entry.id.startswith("city:")
         ):

@@ -336,3 +336,16 @@ def test_surname_after_a_given_name_and_an_initial(ex: Extractor) -> None:
 def test_single_word_subdivision_no_lexicon_knows(ex: Extractor) -> None:
     x = run(ex, "Whales beached on an island off Tasmania were saved.", "en")
     assert places(x).get("Tasmania", "").startswith("region:AU-")
+
+
+# ------------------------------------------------------------------ 8: titles are no names
+
+
+def test_champions_title_keeps_the_nationality(ex: Extractor) -> None:
+    x = run(ex, "Der Verein wurde 1999 Deutscher Meister und danach Österreichischer Vizemeister.")
+    assert {e.text: e.country for e in x.entities if e.type == "NORP"} == {"Deutscher": "DE", "Österreichischer": "AT"}
+
+
+def test_name_with_a_capitalised_nationality_has_none(ex: Extractor) -> None:
+    x = run(ex, "Die Kredite kamen von der Deutschen Bank und der Bayerischen Landesbank.")
+    assert not [e for e in x.entities if e.type == "NORP"]
