@@ -26,7 +26,10 @@ from streams.broker.local import DEFAULT_PORT, BrokerError, LocalBroker
               help="articles to publish [default: the bundled German and English samples]")
 @click.option("--keep-broker", is_flag=True, help="leave the broker running on exit")
 @click.option("--timeout", type=float, default=None, help="stop after this many seconds (default: until Ctrl-C)")
-def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: bool, timeout: float | None) -> None:
+@click.option("--max-alerts", type=click.IntRange(min=1), default=None,
+              help="stop after printing this many alerts (default: until Ctrl-C or --timeout)")
+def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: bool, timeout: float | None,
+         max_alerts: int | None) -> None:
     """Start a local Kafka broker and a worker, publish sample articles, print alerts until Ctrl-C."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +68,8 @@ def demo(port: int, data_dir: Path, articles_path: Path | None, keep_broker: boo
         sub_args = [*exe, "subscribe", "--from-beginning", "--format", "pretty"]
         if timeout is not None:
             sub_args += ["--timeout", str(timeout)]
+        if max_alerts is not None:
+            sub_args += ["--max-messages", str(max_alerts)]
         subscriber = subprocess.Popen(sub_args, env=env)
         deadline = None if timeout is None else time.monotonic() + timeout + 5
         while subscriber.poll() is None:
