@@ -12,7 +12,10 @@ demo: bootstrap
 test: bootstrap
 	.venv/bin/newsalert rules check rules
 	.venv/bin/newsalert rules test rules
-	.venv/bin/python -m pytest -q -p no:cacheprovider --durations=15
+	# unit tests on two processes (pytest-xdist), then the broker, fault and worker tests one at a time:
+	# they time kills, outages and rebalances, and share the one local broker
+	.venv/bin/python -m pytest -q -p no:cacheprovider -n 2 --durations=10 tests/unit
+	.venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 tests/faults tests/integration
 
 # Refresh constraints.txt: resolve the newest versions pyproject.toml allows in a throw-away venv
 # (no constraints), then pin exactly what got installed. Review the diff and run `make test`.

