@@ -1,6 +1,6 @@
 """Places in real news: LOC and LOCderiv against hand labels, strict character spans.
 
-    .venv/bin/python benchmarks/eval_places_news.py [--set de|de-tune|en|en-tune] [--errors FILE]
+    .venv/bin/python benchmarks/eval_places_news.py [--set de|de-tune|de-fresh|en|en-tune] [--errors FILE]
         [--articles FILE --labels GLOB --lang de|en]
 
 The labels (``tests/data/places/``, character offsets only, no text) were made by reading the
@@ -10,6 +10,8 @@ articles, before and without looking at what newsalert finds, with GermEval 2014
            tuned on them (``news-de-labels-*.jsonl``)
   de-tune  41 other articles of ``gnad-dev.jsonl`` (every 20th from index 13): the fourth places
            round read their errors (``tune-de-labels-*.jsonl``)
+  de-fresh 41 other articles of ``gnad-dev.jsonl`` (every 20th from index 17), labelled for the
+           fifth places round: held out (``fresh-de-labels-*.jsonl``)
   en       190 items of ``agnews-world-dev.jsonl`` (every 5th from index 2), the text field:
            held out (``news-en-labels.jsonl``)
   en-tune  190 other items of ``agnews-world-dev.jsonl`` (every 5th from index 0): the fourth
@@ -42,6 +44,7 @@ LABEL_DIR = ROOT / "tests" / "data" / "places"
 SETS = {
     "de": (NEWS / "gnad-dev.jsonl", str(LABEL_DIR / "news-de-labels-*.jsonl"), "de"),
     "de-tune": (NEWS / "gnad-dev.jsonl", str(LABEL_DIR / "tune-de-labels-*.jsonl"), "de"),
+    "de-fresh": (NEWS / "gnad-dev.jsonl", str(LABEL_DIR / "fresh-de-labels-*.jsonl"), "de"),
     "en": (NEWS / "agnews-world-dev.jsonl", str(LABEL_DIR / "news-en-labels.jsonl"), "en"),
     "en-tune": (NEWS / "agnews-world-dev.jsonl", str(LABEL_DIR / "tune-en-labels.jsonl"), "en"),
 }

@@ -219,6 +219,16 @@ STATE_FORCE_HEADS_DE = _words(
 # titles written with a capitalised country adjective that is still the adjective (rule 8)
 TITLE_NOUNS_DE = frozenset({"Meister", "Meisterin", "Vizemeister", "Vizemeisterin", "Meisterschaft",
                             "Meisterschaften", "Meistertitel", "Rekordmeister", "Staatsmeister", "Staatsmeisterin"})
+# English nouns of organisations named "<noun> of <place>" (rule 42)
+OF_NAME_NOUNS = _words(
+    "University Universities Bank College Institute School Museum Academy Conservatory Orchestra Philharmonic "
+    "Symphony Opera Library Hospital Council Chamber Diocese Archdiocese Patriarchate"
+)
+# second parts of a district named after its town: "Linz-Land", "Wien-Umgebung" (rule 28)
+DISTRICT_SUFFIXES = frozenset({"Land", "Umgebung"})
+# quotation marks that open and close a quoted name (rule 40); '"' does both
+OPENING_QUOTES = frozenset({"„", "“", '"', "»", "«", "‚"})
+CLOSING_QUOTES = frozenset({"“", "”", '"', "«", "»", "‘"})
 # nouns after a city adjective that make an organisation's name ("Berliner Zeitung")
 NORP_NAME_NOUNS_DE = _words(
     "Zeitung Morgenpost Rundschau Allgemeine Nachrichten Zeitungsverlag Verlag Verkehrsbetriebe Stadtwerke "
@@ -477,7 +487,8 @@ class EntityMatcher:
                 if compound is not None:
                     spans.append((i, i + 1, (compound,)))
                     continue
-                district = None if i > 0 and words[i - 1].lower() in REGION_NOUNS else self._city_district(w)
+                district = None if i > 0 and words[i - 1].lower() in REGION_NOUNS \
+                    and w.rsplit("-", 1)[-1] not in DISTRICT_SUFFIXES else self._city_district(w)
                 if district is not None and district.id.startswith("candidate:"):
                     parts.append(EntityHit(i, i + 1, district, source="candidate"))  # "Duisburg-Marxloh"
                     continue
@@ -603,6 +614,8 @@ class EntityMatcher:
         place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
         place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
         for start, end, entries, flags in pending:
+            if start >= 2 and words[start - 1] == "of" and words[start - 2] in OF_NAME_NOUNS:
+                continue  # rule 42 for names that need evidence: "University of Alberta"
             listed = self.lang == "de" and listed_with_place(words, start, end, place_ends, place_starts)
             hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, place_context,
                                place_counts, listed)
@@ -1119,6 +1132,8 @@ class EntityMatcher:
             low = words[end - 1].lower()
             road = words[start] in ROAD_WORDS_DE
             kind = "street" if road or low.endswith(STREET_SUFFIXES) or words[end - 1] in STREET_NOUNS_DE else "place"
+            if kind == "street" and not road and house_number_at(words, end, sentence_starts):
+                end += 1  # rule 41: "in der Neuendorfer Straße 90c": the address
             slug = "-".join(x.lower() for x in words[start:end])
             entry = GazEntry(f"candidate:{slug}", " ".join(words[start:end]), "LOC", kind, country, 0)
             return EntityHit(start, end, entry, source="candidate")
@@ -1257,9 +1272,11 @@ class EntityMatcher:
         (right after a given name, a title or "Vorname von": "Claudia Roth", "Bischof Dalberg",
         "Karl von Dalberg") names that person elsewhere in the article too ("Roth sagte"), unless a
         locative or a place noun stands before it ("in Roth"). Towns under 100,000 inhabitants
-        and the evidence tier only."""
-        towns = [h for h in hits if h.token_end == h.token_start + 1 and h.entry.kind == "city"
-                 and h.entry.population < SMALL_CITY and h.source == "gazetteer"]
+        and the evidence tier only. So does a town's adjective ("Alois Straubinger" ... "sagte
+        Straubinger"), unless a noun follows it or an article stands before it."""
+        towns = [h for h in hits if h.token_end == h.token_start + 1 and h.source == "gazetteer" and (
+            (h.entry.kind == "city" and h.entry.population < SMALL_CITY)
+            or (h.entry.kind == "demonym" and h.entry.id.startswith("city:")))]  # "Alois Straubinger"
         if not towns:
             return hits
         names = {words[h.token_start] for h in towns}
@@ -1281,10 +1298,17 @@ class EntityMatcher:
             i = h.token_start
             if i in town_starts and words[i] in persons:
                 prev = words[i - 1] if i > 0 and not sentence_starts[i] else ""
-                located = prev.lower() in self.locatives or prev in PLACE_NOUNS_DE or prev in PLACE_NOUNS_EN \
-                    or self._strong_preposition(words, i, sentence_starts)
-                if not located:
-                    continue
+                if h.entry.kind == "demonym":
+                    # the town's adjective before a noun ("Straubinger Polizei") or its people
+                    # after an article ("die Straubinger") stay; "Straubinger sagte" is the person
+                    nxt = words[i + 1] if i + 1 < len(words) and not sentence_starts[i + 1] else ""
+                    if not (nxt[:1].isupper() and nxt.isalpha()) and prev.lower() not in ARTICLES_DE:
+                        continue
+                else:
+                    located = prev.lower() in self.locatives or prev in PLACE_NOUNS_DE or prev in PLACE_NOUNS_EN \
+                        or self._strong_preposition(words, i, sentence_starts)
+                    if not located:
+                        continue
             out.append(h)
         return out
 
@@ -1302,7 +1326,10 @@ class EntityMatcher:
         if len(parts) == 2 and len(parts[1]) >= 4 and parts[1][:1].isupper() and parts[1][1:].islower() \
                 and parts[0].isalpha():
             town = next((c for c, flags in self.table.get((parts[0],), ()) if c.kind == "city" and not flags), None)
-            if town is not None:
+            if town is not None and parts[1] in DISTRICT_SUFFIXES:
+                # "Linz-Land", "Graz-Umgebung": the district around a town (Austria's Bezirke)
+                found = GazEntry(f"candidate:{word.lower()}", word, "GPE", "region", town.country, 0)
+            elif town is not None:
                 found = next((c for c, _flags in self.table.get((parts[1],), ())
                               if c.kind in ("city", "region") and c.country == town.country and c.id != town.id), None)
                 if found is None and self.small is not None:
@@ -1507,11 +1534,18 @@ class EntityMatcher:
             and end < len(words)
             and words[end][:1].isupper()
             and words[end] not in TITLE_NOUNS_DE
+            and not war_name(words[end])
+            and words[start - 1] not in OPENING_QUOTES  # quoted speech: „Russische Truppen sind ...“
             and (words[start].lower(),) in self.table
         ):
             # rule 8: "Deutsche Bank", "Bayerischen Rundfunk", "Europäischen Zentralbank" (but a
-            # champion's title is no name: "Deutscher Meister", "Österreichische Meisterschaften")
+            # champion's title is no name: "Deutscher Meister", "Österreichische Meisterschaften";
+            # nor is a war named by its sides, rule 39: "im Russisch-Japanischen Krieg")
             return False
+        if entry.type == "NORP" and quoted_name(words, start, end):
+            return False  # rule 40: „Hamburger Frauenhilfe“, "Landsberger Weiße": a name in quotes
+        if entry.type in PLACE_TYPES and start >= 2 and words[start - 1] == "of" and words[start - 2] in OF_NAME_NOUNS:
+            return False  # rule 42: "Bank of England", "University of Alberta" (in both languages' news)
         if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(
             words, start, end, sentence_starts, town=entry.id.startswith("city:")
         ):
@@ -1656,6 +1690,39 @@ def acronym_before(words: Sequence[str], start: int) -> bool:
     if last == code[0] and ("-" in before or len(before) >= 12):
         return True  # a compound's initials (not "Henrik Stenson (SWE)": a surname)
     return last == code[-1] and any(w[:1].upper() == code[0] for w in words[max(0, start - 5) : start - 2])
+
+
+HOUSE_NUMBER = re.compile(r"\d{1,3}[a-z]?(?:[-/]\d{1,3}[a-z]?)?")  # not a year: "Goethestraße 2012"
+
+
+def house_number_at(words: Sequence[str], i: int, sentence_starts: Sequence[bool]) -> bool:
+    """Rule 41: token ``i`` is the house number of the street before it ("Goethestraße 7",
+    "Neuendorfer Straße 90c", "Hauptstraße 12-14"); not when a capitalised word follows, where
+    the number counts something ("in der Hauptstraße 3 Verletzte")."""
+    if i >= len(words) or sentence_starts[i] or not HOUSE_NUMBER.fullmatch(words[i]):
+        return False
+    nxt = words[i + 1] if i + 1 < len(words) and not sentence_starts[i + 1] else ""
+    return not nxt[:1].isupper()
+
+
+def war_name(word: str) -> bool:
+    """Rule 39: a war's noun ("Krieg", "Bürgerkriegs", "Erbfolgekrieges"): the capitalised
+    adjectives before it name its sides ("Deutsch-Französischer Krieg"), not an organisation."""
+    return re.search(r"krieg(?:e|es|s|en)?$", word.lower()) is not None
+
+
+def quoted_name(words: Sequence[str], start: int, end: int) -> bool:
+    """Rule 40: the span opens a quoted name of two to four capitalised words („Hamburger
+    Frauenhilfe“, "Landsberger Weiße", »Deutsche Welle«): a title, product or organisation.
+    Quoted speech (a sentence in quotes) has words in lower case and does not count."""
+    if start == 0 or words[start - 1] not in OPENING_QUOTES:
+        return False
+    for k in range(end, min(len(words), start + 5)):
+        if words[k] in CLOSING_QUOTES:
+            return k - start >= 2
+        if not words[k][:1].isupper():
+            return False
+    return False
 
 
 def initial_before(words: Sequence[str], start: int) -> bool:
