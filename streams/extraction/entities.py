@@ -224,6 +224,9 @@ OF_NAME_NOUNS = _words(
     "University Universities Bank College Institute School Museum Academy Conservatory Orchestra Philharmonic "
     "Symphony Opera Library Hospital Council Chamber Diocese Archdiocese Patriarchate"
 )
+# lower-case words inside German town names: "Bruck an der Leitha", "Rothenburg ob der Tauber",
+# "Neumarkt in der Oberpfalz", "Rheda-Wiedenbrück" has none (rule 43)
+NAME_PARTICLES_DE = frozenset({"an", "am", "ob", "im", "in", "bei", "auf", "unter", "vor"})
 # second parts of a district named after its town: "Linz-Land", "Wien-Umgebung" (rule 28)
 DISTRICT_SUFFIXES = frozenset({"Land", "Umgebung"})
 # quotation marks that open and close a quoted name (rule 40); '"' does both
@@ -1110,6 +1113,12 @@ class EntityMatcher:
         (rule 20, like every small place)."""
         shaped = "S" in flags
         flags = flags.replace("S", "")
+        particle_name = end - start >= 3 and words[start + 1] in NAME_PARTICLES_DE and words[end - 1][:1].isupper()
+        if particle_name:
+            # rule 43: a town's name with a particle is a name whatever its first word is ("Bruck
+            # an der Leitha", "Rothenburg ob der Tauber"): its own evidence, the first word's flags
+            # do not hold
+            flags = ""
         if shaped and start > 0 and not sentence_starts[start] and (
             words[start - 1] in CLUB_PREFIXES or words[start - 1] in CLUB_NAMES_DE
         ):
@@ -1151,7 +1160,7 @@ class EntityMatcher:
             prev.lower() in ARTICLES_DE or DETERMINER_DE.fullmatch(prev)
         ) and not self._landscape(words, start):
             return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
-        weak = self._weak_preposition(words, start, sentence_starts) or listed
+        weak = self._weak_preposition(words, start, sentence_starts) or listed or particle_name
         if not flags and entries[0].kind == "region" and not any(self._known_word(w) for w in words[start:end]) \
                 and (end - start >= 2 or (len(words[start]) >= 5 and words[start] not in self.given_names)):
             # rule 38: a subdivision whose name no lexicon knows ("Andhra Pradesh", "Tasmania")

@@ -265,3 +265,37 @@ def test_a_country_after_of_in_its_own_name_stays(ex: Extractor) -> None:
     # control: "Republic of Korea" is the country, "Kingdom of Spain" names Spain
     x = run(ex, "Talks between the Republic of Korea and the Kingdom of Spain resumed.", "en")
     assert set(places(x).values()) == {"country:KR", "country:ES"}
+
+
+# ------------------------------------------------------------------ 43. town names with a particle
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        ("Die Gemeinden werden künftig Bruck an der Leitha zugeordnet.", "Bruck an der Leitha", "AT"),
+        ("Der Festzug in Rothenburg ob der Tauber fällt heuer aus.", "Rothenburg ob der Tauber", "DE"),
+        ("Das Werk für Bruck an der Mur bleibt offen.", "Bruck an der Mur", "AT"),
+    ],
+)
+def test_a_town_name_with_a_particle_is_its_own_evidence(ex: Extractor, text: str, surface: str, country: str) -> None:
+    found = [e for e in run(ex, text).entities if e.text == surface]
+    assert found and found[0].country == country
+
+
+# ------------------------------------------------------------------ Vienna's districts
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Die Stimmen in der Leopoldstadt werden neu ausgezählt.", "Leopoldstadt"),
+        ("In Favoriten eröffnet im Herbst eine neue Schule.", "Favoriten"),
+    ],
+)
+def test_vienna_districts(ex: Extractor, text: str, surface: str) -> None:
+    assert surface in places(run(ex, text))
+
+
+def test_the_favourites_are_no_district(ex: Extractor) -> None:
+    assert not places(run(ex, "Die Favoriten setzten sich in der ersten Runde klar durch."))
