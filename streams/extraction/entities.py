@@ -224,6 +224,12 @@ OF_NAME_NOUNS = _words(
     "University Universities Bank College Institute School Museum Academy Conservatory Orchestra Philharmonic "
     "Symphony Opera Library Hospital Council Chamber Diocese Archdiocese Patriarchate"
 )
+# nouns of settlements and their parts: a town the sentence names needs no other evidence (rule 44)
+SETTLEMENT_NOUNS_DE = _words(
+    "Ortsteil Ortsteile Ortsteils Ortsteilen Stadtteil Stadtteile Stadtteils Stadtteilen Ortschaft Ortschaften "
+    "Gemeindeteil Gemeindeteile Weiler Pfarrei Pfarreien Kirchspiel Gemarkung Gemeindegebiet Einwohner Einwohnern "
+    "Einwohnerinnen Dorf Dorfes Dörfer Dörfern Siedlung Siedlungen Marktgemeinde Stadtrecht Stadtrechte"
+)
 # lower-case words inside German town names: "Bruck an der Leitha", "Rothenburg ob der Tauber",
 # "Neumarkt in der Oberpfalz", "Rheda-Wiedenbrück" has none (rule 43)
 NAME_PARTICLES_DE = frozenset({"an", "am", "ob", "im", "in", "bei", "auf", "unter", "vor"})
@@ -341,6 +347,7 @@ class EntityMatcher:
         self._person_cache: dict[str, GazEntry | None] = {}  # person nouns: "Amerikaners", "Kroatin"
         self._district_cache: dict[str, GazEntry | None] = {}  # "Wien-Hietzing"
         self._bracket_codes = 0  # country codes in brackets in the document being matched (rule 36)
+        self._settlement_sentences: set[int] = set()  # of the document being matched (rule 44)
         self._lemma_table: Any = None
         self._lemma_values: frozenset[str] | None = None
         self._stop_words: frozenset[str] = frozenset()
@@ -388,6 +395,9 @@ class EntityMatcher:
         a sentence; ``sentence_of[i]``: sentence index of token i."""
         n = len(words)
         self._bracket_codes = self._count_bracket_codes(words)
+        # rule 44: sentences that speak of settlements ("Ortsteil", "Pfarrei", "Einwohner")
+        self._settlement_sentences = {sentence_of[k] for k, w in enumerate(words) if w in SETTLEMENT_NOUNS_DE} \
+            if self.lang == "de" else set()
         spans: list[tuple[int, int, tuple[Candidate, ...]]] = []
         # spans of the evidence tier and context candidates, decided once the article's countries
         # are known: (start, end, entries best first, flags); entries empty for a candidate
@@ -1161,6 +1171,8 @@ class EntityMatcher:
         ) and not self._landscape(words, start):
             return None  # rule 23: "im Igel", "den Haan", "ihres Wirts" (regions take one: "in der Lombardei")
         weak = self._weak_preposition(words, start, sentence_starts) or listed or particle_name
+        if not flags and entries[0].kind == "city" and sentence_of[start] in self._settlement_sentences:
+            weak = True  # rule 44: "Erst 1833 wurde Pfrondorf eine eigene Pfarrei", "Zu Cordon gehören drei Weiler"
         if not flags and entries[0].kind == "region" and not any(self._known_word(w) for w in words[start:end]) \
                 and (end - start >= 2 or (len(words[start]) >= 5 and words[start] not in self.given_names)):
             # rule 38: a subdivision whose name no lexicon knows ("Andhra Pradesh", "Tasmania")

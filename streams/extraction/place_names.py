@@ -132,8 +132,8 @@ LANDMARK_HEADS_DE = (
     "kapelle", "kirche", "kathedrale", "basilika", "münster", "kloster", "abtei", "hütte", "brunnen", "denkmal",
     "mahnmal", "burg", "schloss", "palast", "pfalz", "berg", "berge", "bergen", "gebirge", "tal", "see", "insel",
     "wald", "forst", "heide", "moor", "park", "damm", "brücke", "turm", "kanal", "stausee", "talsperre",
-    # the Alps: "Pötschenpass", "Hochklapfsattel", "Wildalm", "Schafbergspitze", "Nebelhorn"
-    "alm", "pass", "sattel", "joch", "kogel", "spitze", "horn",
+    # the Alps: "Pötschenpass", "Hochklapfsattel", "Wildalm", "Nebelhorn" (not "-spitze": "Parteispitze")
+    "alm", "pass", "sattel", "joch", "kogel", "horn",
 )
 # words before a landmark: articles and prepositions fused with one
 LANDMARK_CONTEXT_DE = frozenset({

@@ -299,3 +299,19 @@ def test_vienna_districts(ex: Extractor, text: str, surface: str) -> None:
 
 def test_the_favourites_are_no_district(ex: Extractor) -> None:
     assert not places(run(ex, "Die Favoriten setzten sich in der ersten Runde klar durch."))
+
+
+# ------------------------------------------------------------------ 44. a sentence about a settlement
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Damals zählte Hinterzarten rund 900 Einwohner.", True),
+        ("Erst 1950 wurde Hinterzarten eine eigene Pfarrei.", True),
+        ("Damals zählte Hinterzarten rund 900 Gäste.", False),  # no locative, no settlement: not enough
+        ("Erst 1950 wurde Hinterzarten eine eigene Marke.", False),
+    ],
+)
+def test_a_sentence_about_a_settlement_is_evidence_for_a_small_town(ex: Extractor, text: str, found: bool) -> None:
+    assert ("Hinterzarten" in places(run(ex, text))) is found
