@@ -1477,8 +1477,8 @@ class EntityMatcher:
             words[start - 1] == "ins" or (words[start - 1] == "dem" and start > 1 and words[start - 2] == "aus")
         ) and not (end < len(words) and words[end][:1].isupper()):
             return True  # "ins Deutsche übersetzt", "aus dem Englischen": the language
-        if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names:
-            return True
+        if start > 0 and not sentence_starts[start] and words[start - 1] in self.given_names and w[:1].isupper():
+            return True  # (a surname is capitalised: "Aktion Bernhard österreichische Geschichte" keeps it)
         if town and w[:1].isupper() and start > 0 and not sentence_starts[start] \
                 and words[start - 1].split("-")[-1] in PERSON_TITLES_DE:
             return True  # "der CSU-Politiker Straubinger", "Trainer Hamburger": a surname after a title

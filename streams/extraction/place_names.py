@@ -134,6 +134,8 @@ LANDMARK_HEADS_DE = (
     "wald", "forst", "heide", "moor", "park", "damm", "brücke", "turm", "kanal", "stausee", "talsperre",
     # the Alps: "Pötschenpass", "Hochklapfsattel", "Wildalm", "Nebelhorn" (not "-spitze": "Parteispitze")
     "alm", "pass", "sattel", "joch", "kogel", "horn",
+    # quarters and landscapes: "Innviertel", "Ahrgau" (not "-land": "Herkunftsland" is no name)
+    "gau", "viertel",
 )
 # words before a landmark: articles and prepositions fused with one
 LANDMARK_CONTEXT_DE = frozenset({

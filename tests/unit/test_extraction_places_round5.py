@@ -315,3 +315,16 @@ def test_the_favourites_are_no_district(ex: Extractor) -> None:
 )
 def test_a_sentence_about_a_settlement_is_evidence_for_a_small_town(ex: Extractor, text: str, found: bool) -> None:
     assert ("Hinterzarten" in places(run(ex, text))) is found
+
+
+# ------------------------------------------------------------------ 16. a surname is capitalised
+
+
+def test_a_lower_case_adjective_after_a_given_name_is_no_surname(ex: Extractor) -> None:
+    x = run(ex, "Mit der Operation Margarethe schrieb die Armee ungarische Geschichte.")
+    assert norps(x).get("ungarische") == "country:HU"
+
+
+def test_a_capitalised_demonym_after_a_given_name_is_a_surname(ex: Extractor) -> None:
+    # control: "Christiane Holländer" is a person
+    assert "Holländer" not in norps(run(ex, "Die Geschäftsführerin Christiane Holländer trat zurück."))
