@@ -321,7 +321,7 @@ def test_a_sentence_about_a_settlement_is_evidence_for_a_small_town(ex: Extracto
 
 
 def test_a_lower_case_adjective_after_a_given_name_is_no_surname(ex: Extractor) -> None:
-    x = run(ex, "Mit der Operation Margarethe schrieb die Armee ungarische Geschichte.")
+    x = run(ex, "Am Sonntag kochte sie für Stefan ungarische Gulaschsuppe.")
     assert norps(x).get("ungarische") == "country:HU"
 
 
