@@ -35,9 +35,10 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 Rules 10-16 (evidence for small places, candidates, datelines, non-places, names), 17-23
 (names by their shape and neighbours, module ``place_names``; towns take no article) and 24-28
 (German place adjectives and person nouns by derivation, armed forces' adjectives, one sense per
-article, town districts) are listed in docs/extraction.md and tested in
-tests/unit/test_extraction_places.py, test_extraction_place_names.py and
-test_extraction_place_adjectives.py.
+article, town districts), 29-38 and 39-44 (names, quotes, house numbers, evidence of a
+settlement) are listed in docs/extraction.md and tested in tests/unit/test_extraction_places.py,
+test_extraction_place_names.py, test_extraction_place_adjectives.py and
+test_extraction_places_round4.py / _round5.py.
 """
 
 from __future__ import annotations
