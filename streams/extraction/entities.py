@@ -35,7 +35,7 @@ Ambiguity rules (tested in tests/unit/test_extraction_entities.py):
 Rules 10-16 (evidence for small places, candidates, datelines, non-places, names), 17-23
 (names by their shape and neighbours, module ``place_names``; towns take no article) and 24-28
 (German place adjectives and person nouns by derivation, armed forces' adjectives, one sense per
-article, town districts), 29-38 and 39-44 (names, quotes, house numbers, evidence of a
+article, town districts), 29-38 and 39-45 (names, quotes, house numbers, evidence of a
 settlement) are listed in docs/extraction.md and tested in tests/unit/test_extraction_places.py,
 test_extraction_place_names.py, test_extraction_place_adjectives.py and
 test_extraction_places_round4.py / _round5.py.
@@ -1183,6 +1183,8 @@ class EntityMatcher:
         common = bool(flags)
         if common and strong and not named and self._known_word(words[start]):
             return None  # "in der Gemeinde Wahlen abgehalten": a word, unless its country is named
+        if common and self.lang == "de" and end < len(words) and words[end] == "von" and self._known_word(words[start]):
+            return None  # rule 45: "in Höhe von", "in Form von": a noun phrase, even where Poland is named
         if not strong and self.lang == "de" and self._inside_name_de(words, start, end, sentence_starts,
                                                                      given_names=self.given_names):
             return None

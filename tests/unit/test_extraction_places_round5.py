@@ -328,3 +328,32 @@ def test_a_lower_case_adjective_after_a_given_name_is_no_surname(ex: Extractor) 
 def test_a_capitalised_demonym_after_a_given_name_is_a_surname(ex: Extractor) -> None:
     # control: "Christiane Holländer" is a person
     assert "Holländer" not in norps(run(ex, "Die Geschäftsführerin Christiane Holländer trat zurück."))
+
+
+# ------------------------------------------------------------------ 45. "in Höhe von"
+
+
+def test_a_word_before_von_is_a_noun_phrase_even_where_its_country_is_named(ex: Extractor) -> None:
+    # "Höhe" is also a village in Poland; Poland is named, but "in Höhe von" is the idiom
+    x = run(ex, "In Polen bildete die Bank Rückstellungen in Höhe von 40 Millionen Zloty.")
+    assert "Höhe" not in places(x) and "Polen" in places(x)
+
+
+# ------------------------------------------------------------------ Austrian quarters and valleys
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "id_"),
+    [
+        ("Die Innviertler verloren auswärts mit 0:2.", "Innviertler", "area:innviertel"),
+        ("Der Waldviertler Mohn hat eine geschützte Herkunft.", "Waldviertler", "area:waldviertel"),
+        ("Die Lavanttaler führen zur Pause.", "Lavanttaler", "area:lavanttal"),
+    ],
+)
+def test_austrian_quarters_people(ex: Extractor, text: str, surface: str, id_: str) -> None:
+    assert norps(run(ex, text)).get(surface) == id_
+
+
+def test_austrian_valleys_and_quarters_are_places(ex: Extractor) -> None:
+    x = run(ex, "Im Lavanttal, im Pinzgau und im Mostviertel schneite es.")
+    assert {"Lavanttal", "Pinzgau", "Mostviertel"} <= set(places(x))
