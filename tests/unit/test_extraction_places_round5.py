@@ -1,8 +1,10 @@
-"""Fifth places round of issue 13 (rules 39-41 of ``entities``, peoples of ``data/peoples.yaml``):
-a war named by its sides keeps their nationalities; a quoted name of capitalised words holds no
-nationality, while quoted speech that starts with one keeps it; peoples of history are peoples;
-a street keeps its house number; "NÖ" and "OÖ" are Austrian states.
-Each kind has controls. All sentences written for these tests."""
+"""Fifth places round of issue 13 (rules 39-45 of ``entities`` and the data of ``peoples.yaml``,
+``regions.yaml``, ``features.yaml``): a war named by its sides keeps their nationalities; a quoted
+name of capitalised words holds no nationality, while quoted speech that starts with one keeps it;
+a street keeps its house number; "Bank of England"; town names with a particle; a sentence about a
+settlement; "in Höhe von"; peoples of history; Austria's states, quarters, districts and their
+people; a town's adjective used as a surname; Alpine landmarks. Each kind has controls. All
+sentences written for these tests."""
 
 from __future__ import annotations
 
