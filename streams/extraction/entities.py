@@ -628,7 +628,7 @@ class EntityMatcher:
         place_starts = {s for s, _e, cands in spans if cands[0][0].type in PLACE_TYPES}
         place_ends |= {e for _s, e, cands in spans if cands[0][0].type in PLACE_TYPES}
         for start, end, entries, flags in pending:
-            if start >= 2 and words[start - 1] == "of" and words[start - 2] in OF_NAME_NOUNS:
+            if after_of_name_noun(words, start):
                 continue  # rule 42 for names that need evidence: "University of Alberta"
             listed = self.lang == "de" and listed_with_place(words, start, end, place_ends, place_starts)
             hit = self._decide(words, start, end, entries, flags, sentence_starts, sentence_of, place_context,
@@ -1568,8 +1568,8 @@ class EntityMatcher:
             return False
         if entry.type == "NORP" and quoted_name(words, start, end):
             return False  # rule 40: „Hamburger Frauenhilfe“, "Landsberger Weiße": a name in quotes
-        if entry.type in PLACE_TYPES and start >= 2 and words[start - 1] == "of" and words[start - 2] in OF_NAME_NOUNS:
-            return False  # rule 42: "Bank of England", "University of Alberta" (in both languages' news)
+        if entry.type in PLACE_TYPES and after_of_name_noun(words, start):
+            return False  # rule 42: "Bank of England" (in both languages' news)
         if entry.type == "NORP" and self.lang == "de" and self._not_a_demonym_de(
             words, start, end, sentence_starts, town=entry.id.startswith("city:")
         ):
@@ -1729,10 +1729,19 @@ def house_number_at(words: Sequence[str], i: int, sentence_starts: Sequence[bool
     return not nxt[:1].isupper()
 
 
+WAR_NOUN = re.compile(r"krieg(?:e|es|s|en)?$")
+
+
 def war_name(word: str) -> bool:
     """Rule 39: a war's noun ("Krieg", "Bürgerkriegs", "Erbfolgekrieges"): the capitalised
     adjectives before it name its sides ("Deutsch-Französischer Krieg"), not an organisation."""
-    return re.search(r"krieg(?:e|es|s|en)?$", word.lower()) is not None
+    return WAR_NOUN.search(word.lower()) is not None
+
+
+def after_of_name_noun(words: Sequence[str], start: int) -> bool:
+    """Rule 42: the name at ``start`` follows "of" and an institution's noun ("Bank of England",
+    "University of Alberta"): it is part of the institution's name."""
+    return start >= 2 and words[start - 1] == "of" and words[start - 2] in OF_NAME_NOUNS
 
 
 def quoted_name(words: Sequence[str], start: int, end: int) -> bool:
